@@ -1,0 +1,1 @@
+"""The service's entry points: the HTTP app and the `spacerace` command."""

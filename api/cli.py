@@ -1,0 +1,74 @@
+"""The `spacerace` command: load data, serve the API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from loaders.pipeline import load
+from loaders.problems import LoadError
+from loaders.progress import ProgressBar
+from store.connection import StoreUnavailable, connect
+from store.settings import Settings, SettingsError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"spacerace: {error}", file=sys.stderr)
+        return 2
+    return int(args.run(args, settings))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spacerace",
+        description="The Space Race GraphQL API. Reads MONGODB_URI; without it, "
+        "uses an in-process store loaded from the bundled seeds.",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    load_parser = commands.add_parser(
+        "load",
+        help="validate seed files and write them into MongoDB",
+        description="Validate every record under PATH (default: the bundled seeds), then "
+        "make the database hold exactly that dataset in one swap. Nothing is written "
+        "if any record is invalid; a re-run with the same input changes nothing.",
+    )
+    load_parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="a seeds folder or a YAML file in one"
+    )
+    load_parser.add_argument(
+        "--dry-run", action="store_true", help="validate and report what would change; write nothing"
+    )
+    load_parser.set_defaults(run=_load)
+    return parser
+
+
+def _load(args: argparse.Namespace, settings: Settings) -> int:
+    paths = args.paths or [str(settings.seeds_path)]
+    try:
+        db = connect(settings)
+    except StoreUnavailable as error:
+        print(f"spacerace: {error}", file=sys.stderr)
+        return 1
+    try:
+        report = load(db, paths, dry_run=args.dry_run, progress=ProgressBar())
+    except LoadError as error:
+        print(f"spacerace: {error}", file=sys.stderr)
+        return 1
+    print(report.table())
+    verb = "would change" if args.dry_run else "changed"
+    print(f"{report.changes} documents {verb}.")
+    if settings.embedded and not args.dry_run:
+        print("(MONGODB_URI is not set: this wrote to an in-process store that ends with "
+              "this command; set MONGODB_URI to load a real server.)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Loaders: read a source format, validate every record, write through `store`."""

@@ -1,0 +1,102 @@
+"""Checks that look across records: references, date order, text encoding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from loaders.dates import span
+from loaders.records import Record
+
+Finding = tuple[str, str]
+"""(field path, message)"""
+
+# Where each collection points at another: (field path pattern, target collection).
+REFERENCES: dict[str, list[tuple[str, str]]] = {
+    "programs": [("people[].person", "persons")],
+    "missions": [
+        ("program", "programs"),
+        ("crew[].person", "persons"),
+        ("outcomes[].people[]", "persons"),
+    ],
+    "persons": [],
+    "events": [("people[]", "persons"), ("programs[]", "programs"), ("missions[]", "missions")],
+}
+_SINGULAR = {"persons": "person", "programs": "program", "missions": "mission"}
+
+# Pairs of dates where the first may not come after the second.
+DATE_ORDER: dict[str, list[tuple[str, str]]] = {
+    "programs": [("startDate", "endDate")],
+    "missions": [("launchDate", "landingDate")],
+    "persons": [("birthDate", "deathDate")],
+    "events": [("date", "endDate")],
+}
+
+
+def references(record: Record, known: dict[str, set[str]]) -> Iterator[Finding]:
+    """Every slug the record names that no record of the target collection has."""
+    for pattern, target in REFERENCES[record.collection]:
+        for path, value in _walk(record.data, pattern.split(".")):
+            if isinstance(value, str) and value not in known[target]:
+                yield path, f"unknown {_SINGULAR[target]} {value!r}"
+
+
+def date_order(record: Record) -> Iterator[Finding]:
+    for first, second in DATE_ORDER[record.collection]:
+        a, b = record.data.get(first), record.data.get(second)
+        if not (isinstance(a, str) and isinstance(b, str)):
+            continue
+        try:
+            if span(a)[0] > span(b)[1]:
+                yield second, f"{b!r} is before {first} {a!r}"
+        except ValueError:
+            continue  # reported where the dates are parsed
+
+
+def launch_time_agrees(record: Record) -> Iterator[Finding]:
+    day, time = record.data.get("launchDate"), record.data.get("launchTime")
+    if isinstance(day, str) and isinstance(time, str) and not time.startswith(day):
+        yield "launchTime", f"{time!r} is not on launchDate {day!r}"
+
+
+def encoding_faults(value: Any, path: str = "") -> Iterator[Finding]:
+    """Text that was decoded with the wrong character set ("â€“" for "–")."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from encoding_faults(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from encoding_faults(item, f"{path}[{i}]")
+    elif isinstance(value, str) and (fault := text_fault(value)):
+        yield path, fault
+
+
+def text_fault(text: str) -> str | None:
+    if "\ufffd" in text:
+        return "contains U+FFFD, a character lost in decoding"
+    if any(ord(c) < 32 and c not in "\n\t" for c in text):
+        return "contains a control character"
+    try:
+        repaired = text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return None
+    if repaired != text:
+        return f"looks mis-decoded (UTF-8 read as Windows-1252): did you mean {repaired!r}?"
+    return None
+
+
+def _walk(data: Any, parts: list[str], path: str = "") -> Iterator[tuple[str, Any]]:
+    if not parts:
+        yield path, data
+        return
+    head, rest = parts[0], parts[1:]
+    name, is_list = head.removesuffix("[]"), head.endswith("[]")
+    if not isinstance(data, dict) or name not in data:
+        return
+    value = data[name]
+    here = f"{path}.{name}" if path else name
+    if not is_list:
+        yield from _walk(value, rest, here)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk(item, rest, f"{here}[{i}]")

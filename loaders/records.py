@@ -1,0 +1,67 @@
+"""What every loader produces: records as read, each knowing where it came from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from loaders.problems import Problem
+
+COLLECTIONS = ("programs", "missions", "persons", "events")
+
+
+@dataclass
+class Record:
+    """One record of input: a program, mission, person or event."""
+
+    collection: str
+    file: str
+    line: int
+    index: int
+    data: dict[str, Any]
+
+    @property
+    def slug(self) -> str:
+        slug = self.data.get("slug")
+        return slug if isinstance(slug, str) else ""
+
+    @property
+    def label(self) -> str:
+        return f"record {self.index} ({self.slug})" if self.slug else f"record {self.index}"
+
+    def problem(self, field: str, message: str) -> Problem:
+        return Problem(self.file, self.line, self.label, field, message)
+
+
+@dataclass
+class SourceDefinition:
+    """A citable source: title, publisher, URL, and where it was defined."""
+
+    key: str
+    file: str
+    line: int
+    data: Mapping[str, Any]
+
+
+@dataclass
+class RawDataset:
+    """Everything a loader read, before validation."""
+
+    records: list[Record] = field(default_factory=list)
+    sources: list[SourceDefinition] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def extend(self, other: RawDataset) -> None:
+        self.records += other.records
+        self.sources += other.sources
+        self.problems += other.problems
+
+
+class Loader(Protocol):
+    """Reads one source format into records. Seed files are the first; public
+    datasets plug in here."""
+
+    def accepts(self, path: str) -> bool: ...
+
+    def read(self, path: str) -> RawDataset: ...

@@ -1,0 +1,1 @@
+"""The data-access layer: the only package that talks to MongoDB."""

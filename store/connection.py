@@ -1,0 +1,57 @@
+"""Opening the database: a real MongoDB server, or mongomock in-process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mongomock
+from pymongo import MongoClient
+from pymongo.database import Database
+from pymongo.errors import PyMongoError
+
+from store.settings import Settings
+
+Document = dict[str, Any]
+
+
+class StoreUnavailable(RuntimeError):
+    """The MongoDB server cannot be reached."""
+
+
+def client_options(settings: Settings) -> dict[str, Any]:
+    """Options shared by the sync and async clients: short timeouts, never a 30 s hang."""
+    return {
+        "serverSelectionTimeoutMS": settings.timeout_ms,
+        "connectTimeoutMS": settings.timeout_ms,
+        "appname": "spacerace",
+        "tz_aware": True,
+    }
+
+
+def database_name(settings: Settings) -> str:
+    """The database named in the URI's path, else the configured one."""
+    if settings.mongodb_uri:
+        from pymongo.uri_parser import parse_uri
+
+        named = parse_uri(settings.mongodb_uri).get("database")
+        if named:
+            return str(named)
+    return settings.database
+
+
+def connect(settings: Settings) -> Database[Document]:
+    """A synchronous handle on the database, checked to be reachable."""
+    if settings.embedded:
+        return mongomock.MongoClient(tz_aware=True)[settings.database]  # type: ignore[no-any-return]
+    client: MongoClient[Document] = MongoClient(settings.mongodb_uri, **client_options(settings))
+    try:
+        client.admin.command("ping")
+    except PyMongoError as error:
+        client.close()
+        raise StoreUnavailable(f"cannot reach MongoDB at {settings.mongodb_uri}: {error}") from error
+    return client[database_name(settings)]
+
+
+def is_embedded(db: Database[Document]) -> bool:
+    """True for mongomock, which lacks validators and transactions."""
+    return isinstance(db, mongomock.Database)

@@ -1,0 +1,247 @@
+"""The validation rules of every stored document, in one place.
+
+The schemas are written in MongoDB's `$jsonSchema` dialect (`bsonType`), so the
+same dictionaries are installed as collection validators on a real server and
+checked in Python by the loaders before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from jsonschema import Draft4Validator, ValidationError
+from jsonschema.validators import extend
+
+Schema = dict[str, Any]
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+PARTIAL_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+FULL_DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+COUNTRY = r"^[A-Z]{2}$"
+
+MISSION_STATUSES = ["SUCCESS", "PARTIAL_FAILURE", "FAILURE", "CANCELLED", "PLANNED"]
+OUTCOME_KINDS = ["FIRST", "ACHIEVEMENT", "ANOMALY", "FAILURE", "FATALITY"]
+EVENT_KINDS = ["POLITICAL", "PROGRAM", "DEATH", "OTHER"]
+
+
+def _text(*, nullable: bool = False) -> Schema:
+    return {"bsonType": ["string", "null"] if nullable else "string", "minLength": 1}
+
+
+def _pattern(pattern: str, *, nullable: bool = False) -> Schema:
+    return {"bsonType": ["string", "null"] if nullable else "string", "pattern": pattern}
+
+
+def _list(items: Schema, *, min_items: int = 0) -> Schema:
+    return {"bsonType": "array", "items": items, "minItems": min_items}
+
+
+def _object(required: list[str], properties: dict[str, Schema]) -> Schema:
+    return {
+        "bsonType": "object",
+        "required": required,
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+SOURCE = _object(
+    ["key", "title"],
+    {
+        "key": _text(),
+        "title": _text(),
+        "publisher": _text(nullable=True),
+        "url": _pattern(r"^https?://\S+$", nullable=True),
+    },
+)
+SOURCES = _list(SOURCE, min_items=1)
+CLAIM = _object(
+    ["topic", "value", "sources"],
+    {"topic": _pattern(SLUG), "value": _text(), "sources": SOURCES},
+)
+PERSON_ROLE = _object(["person", "role"], {"person": _pattern(SLUG), "role": _text()})
+OUTCOME = _object(
+    ["kind", "summary", "people", "sources"],
+    {
+        "kind": {"enum": OUTCOME_KINDS},
+        "summary": _text(),
+        "date": _pattern(PARTIAL_DATE, nullable=True),
+        "people": _list(_pattern(SLUG)),
+        "sources": SOURCES,
+    },
+)
+
+# Fields every document has: its slug as `_id`, its names, its sources, and the
+# fields the loader derives for lookups (`_slugs`, `_search`, `_hash`).
+_COMMON: dict[str, Schema] = {
+    "_id": _pattern(SLUG),
+    "summary": _text(nullable=True),
+    "claims": _list(CLAIM),
+    "sources": SOURCES,
+    "_slugs": _list(_pattern(SLUG)),
+    "_search": _list({"bsonType": "string"}),
+    "_hash": _text(),
+}
+_NAMED: dict[str, Schema] = {
+    "name": _text(),
+    "nativeName": _text(nullable=True),
+    "aliases": _list(_text()),
+}
+_DERIVED = ["_slugs", "_search", "_hash"]
+
+PROGRAM = _object(
+    ["_id", "name", "country", "aliases", "spacecraft", "launchVehicles", "people", "claims",
+     "sources", *_DERIVED],
+    {
+        **_COMMON,
+        **_NAMED,
+        "country": _pattern(COUNTRY),
+        "organization": _text(nullable=True),
+        "startDate": _pattern(PARTIAL_DATE, nullable=True),
+        "endDate": _pattern(PARTIAL_DATE, nullable=True),
+        "crewCapacity": {"bsonType": ["int", "long", "null"], "minimum": 1},
+        "spacecraft": _list(_text()),
+        "launchVehicles": _list(_text()),
+        "people": _list(PERSON_ROLE),
+    },
+)
+
+MISSION = _object(
+    ["_id", "name", "aliases", "country", "crewed", "status", "crew", "outcomes", "claims",
+     "sources", "_launchStart", "_launchEnd", *_DERIVED],
+    {
+        **_COMMON,
+        **_NAMED,
+        "program": _pattern(SLUG, nullable=True),
+        "country": _pattern(COUNTRY),
+        "crewed": {"bsonType": "bool"},
+        "status": {"enum": MISSION_STATUSES},
+        "launchDate": _pattern(PARTIAL_DATE, nullable=True),
+        "launchTime": {"bsonType": ["date", "null"]},
+        "landingDate": _pattern(PARTIAL_DATE, nullable=True),
+        "spacecraft": _text(nullable=True),
+        "launchVehicle": _text(nullable=True),
+        "crew": _list(PERSON_ROLE),
+        "outcomes": _list(OUTCOME),
+        # The first and last day the launch date can mean, for range filters
+        # and ordering: "1965-03" spans 1965-03-01..1965-03-31.
+        "_launchStart": _pattern(FULL_DATE, nullable=True),
+        "_launchEnd": _pattern(FULL_DATE, nullable=True),
+    },
+)
+
+PERSON = _object(
+    ["_id", "name", "aliases", "occupations", "claims", "sources", *_DERIVED],
+    {
+        **_COMMON,
+        **_NAMED,
+        "country": _pattern(COUNTRY, nullable=True),
+        "occupations": _list(_text()),
+        "birthDate": _pattern(PARTIAL_DATE, nullable=True),
+        "deathDate": _pattern(PARTIAL_DATE, nullable=True),
+    },
+)
+
+EVENT = _object(
+    ["_id", "title", "kind", "date", "summary", "people", "programs", "missions", "claims",
+     "sources", "_dateStart", "_dateEnd", *_DERIVED],
+    {
+        **_COMMON,
+        "title": _text(),
+        "summary": _text(),
+        "kind": {"enum": EVENT_KINDS},
+        "date": _pattern(PARTIAL_DATE),
+        "endDate": _pattern(PARTIAL_DATE, nullable=True),
+        "people": _list(_pattern(SLUG)),
+        "programs": _list(_pattern(SLUG)),
+        "missions": _list(_pattern(SLUG)),
+        "_dateStart": _pattern(FULL_DATE),
+        "_dateEnd": _pattern(FULL_DATE),
+    },
+)
+
+SCHEMAS: dict[str, Schema] = {
+    "programs": PROGRAM,
+    "missions": MISSION,
+    "persons": PERSON,
+    "events": EVENT,
+}
+
+_BSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "int": (int,),
+    "long": (int,),
+    "double": (float,),
+    "number": (int, float),
+    "bool": (bool,),
+    "object": (dict,),
+    "array": (list,),
+    "date": (datetime,),
+    "null": (type(None),),
+}
+
+
+def _bson_type(validator: Any, expected: str | list[str], instance: Any, schema: Schema) -> Any:
+    names = [expected] if isinstance(expected, str) else expected
+    for name in names:
+        accepted = _BSON_TYPES[name]
+        if isinstance(instance, bool) and bool not in accepted:
+            continue
+        if isinstance(instance, accepted):
+            return
+    yield ValidationError(f"{instance!r} is not of type {' or '.join(names)}")
+
+
+_Validator = extend(Draft4Validator, {"bsonType": _bson_type})
+_VALIDATORS = {name: _Validator(schema) for name, schema in SCHEMAS.items()}
+
+
+def violations(collection: str, document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Each rule `document` breaks, as (field path, message)."""
+    yield from _report(_VALIDATORS[collection], document)
+
+
+def schema_violations(schema: Schema, instance: Any) -> Iterator[tuple[str, str]]:
+    """Each rule of `schema` that `instance` breaks, as (field path, message)."""
+    yield from _report(_Validator(schema), instance)
+
+
+def _report(validator: Any, instance: Any) -> Iterator[tuple[str, str]]:
+    for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path))):
+        yield _field_path(error), _message(error)
+
+
+def mongo_validator(collection: str) -> dict[str, Any]:
+    """The collection validator to install on a real MongoDB server."""
+    return {"$jsonSchema": SCHEMAS[collection]}
+
+
+def _field_path(error: ValidationError) -> str:
+    path = ""
+    for part in error.absolute_path:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        path = f"{path}.{missing}" if path else missing
+    if error.validator == "additionalProperties":
+        extra = error.message.split("'")[1]
+        path = f"{path}.{extra}" if path else extra
+    return path or "(record)"
+
+
+def _message(error: ValidationError) -> str:
+    if error.validator == "required":
+        return "is required"
+    if error.validator == "additionalProperties":
+        return "is not a known field"
+    if error.validator == "pattern":
+        return f"{error.instance!r} does not match {error.validator_value}"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "minItems":
+        return "must not be empty"
+    if error.validator == "minLength":
+        return "must not be empty"
+    return error.message

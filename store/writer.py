@@ -1,0 +1,131 @@
+"""Writing a whole dataset so that readers never see half of it.
+
+Each collection that changes is rebuilt in a staging collection (validator,
+documents, indexes) and swapped in with one `renameCollection`. A load that
+fails or is killed before the swap leaves the live collections as they were;
+a load that changes nothing writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from pymongo.database import Database
+
+from store.connection import Document, is_embedded
+from store.indexes import COLLECTIONS, INDEXES
+from store.rules import mongo_validator
+
+STAGING_SUFFIX = "__staging"
+BATCH_SIZE = 1000
+
+Progress = Callable[[str, int, int], None]
+"""Called as progress(collection, documents written, documents to write)."""
+
+
+@dataclass
+class Counts:
+    """What a load does to one collection."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    @property
+    def changes(self) -> int:
+        return self.inserted + self.updated + self.deleted
+
+
+@dataclass
+class LoadReport:
+    """Per collection: inserted, updated, unchanged, deleted."""
+
+    counts: dict[str, Counts] = field(default_factory=dict)
+    written: bool = False
+
+    @property
+    def changes(self) -> int:
+        return sum(counts.changes for counts in self.counts.values())
+
+    def table(self) -> str:
+        header = f"{'collection':<12}{'inserted':>10}{'updated':>10}{'unchanged':>11}{'deleted':>9}"
+        rows = [
+            f"{name:<12}{c.inserted:>10}{c.updated:>10}{c.unchanged:>11}{c.deleted:>9}"
+            for name, c in self.counts.items()
+        ]
+        return "\n".join([header, *rows])
+
+
+def plan(db: Database[Document], documents: Mapping[str, list[Document]]) -> LoadReport:
+    """Compare the documents with what is stored, by content hash, writing nothing."""
+    report = LoadReport()
+    for name in COLLECTIONS:
+        stored = {doc["_id"]: doc.get("_hash") for doc in db[name].find({}, {"_hash": 1})}
+        counts = Counts()
+        for doc in documents.get(name, []):
+            stored_hash = stored.pop(doc["_id"], None)
+            if stored_hash is None:
+                counts.inserted += 1
+            elif stored_hash == doc["_hash"]:
+                counts.unchanged += 1
+            else:
+                counts.updated += 1
+        counts.deleted = len(stored)
+        report.counts[name] = counts
+    return report
+
+
+def write(
+    db: Database[Document],
+    documents: Mapping[str, list[Document]],
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Make the stored collections hold exactly `documents`, all or nothing."""
+    report = plan(db, documents)
+    changed = [name for name in COLLECTIONS if report.counts[name].changes]
+    for name in changed:
+        _stage(db, name, documents.get(name, []), progress)
+    for name in changed:
+        db[name + STAGING_SUFFIX].rename(name, dropTarget=True)
+    for name in COLLECTIONS:
+        if name not in changed:
+            _ensure_rules(db, name)
+    report.written = bool(changed)
+    return report
+
+
+def _stage(
+    db: Database[Document], name: str, documents: list[Document], progress: Progress | None
+) -> None:
+    staging = name + STAGING_SUFFIX
+    db.drop_collection(staging)
+    if is_embedded(db):
+        db.create_collection(staging)
+    else:
+        db.create_collection(staging, validator=mongo_validator(name), validationLevel="strict")
+    written = 0
+    for batch in _batches(documents, BATCH_SIZE):
+        db[staging].insert_many(batch, ordered=False)
+        written += len(batch)
+        if progress:
+            progress(name, written, len(documents))
+    db[staging].create_indexes(INDEXES[name])
+
+
+def _ensure_rules(db: Database[Document], name: str) -> None:
+    """Bring an unchanged collection's indexes and validator up to date."""
+    if name not in db.list_collection_names():
+        return
+    db[name].create_indexes(INDEXES[name])
+    if not is_embedded(db):
+        db.command("collMod", name, validator=mongo_validator(name), validationLevel="strict")
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
