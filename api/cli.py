@@ -46,7 +46,29 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="validate and report what would change; write nothing"
     )
     load_parser.set_defaults(run=_load)
+
+    serve_parser = commands.add_parser(
+        "serve",
+        help="serve the GraphQL API with uvicorn",
+        description="Serve the API at http://HOST:PORT/graphql (GraphiQL in a browser), "
+        "with /healthz and /readyz. Without MONGODB_URI the bundled seeds are loaded into "
+        "an in-process store at start-up.",
+    )
+    serve_parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
+    serve_parser.add_argument("--port", type=int, default=8000, help="default: %(default)s")
+    serve_parser.set_defaults(run=_serve)
     return parser
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    where = "the bundled seeds, in process" if settings.embedded else settings.mongodb_uri
+    print(f"spacerace: serving {where} at http://{args.host}:{args.port}/graphql", flush=True)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
 
 
 def _load(args: argparse.Namespace, settings: Settings) -> int:

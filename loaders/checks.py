@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from loaders.dates import span
+from store.dates import span
 from loaders.records import Record
 
 Finding = tuple[str, str]

@@ -8,11 +8,13 @@ from typing import Any
 
 import orjson
 
-from loaders.dates import span, utc_time
+from store.dates import span, utc_time
 from loaders.records import Record
 from store.text import fold, slugify
 
 Document = dict[str, Any]
+UNKNOWN_DATE = "9999-12-31"
+"""Where documents without a date sort: after every dated one."""
 SourceIndex = Mapping[str, Mapping[str, Any]]
 
 # Optional fields each document always carries, so every document of a
@@ -87,19 +89,28 @@ def _derive(collection: str, doc: Document, problems: list[tuple[str, str]]) -> 
     names = [n for n in names if isinstance(n, str)]
     slug = doc["_id"] if isinstance(doc["_id"], str) else ""
     doc["_slugs"] = sorted({slug, *(slugify(n) for n in names)} - {""})
+    doc["_names"] = list(dict.fromkeys(fold(name) for name in names))
     summary = doc.get("summary")
-    doc["_search"] = [fold(text) for text in [*names, summary] if isinstance(text, str)]
+    doc["_search"] = [*doc["_names"], *([fold(summary)] if isinstance(summary, str) else [])]
+    doc["_sortName"] = doc["_names"][0] if doc["_names"] else ""
+    start: Any = None
     if collection == "missions":
-        doc["_launchStart"], doc["_launchEnd"] = _span(doc, "launchDate", problems)
+        start, doc["_launchEnd"] = _span(doc, "launchDate", problems)
+        doc["_launchStart"] = start
         if isinstance(doc.get("launchTime"), str):
             try:
                 doc["launchTime"] = utc_time(doc["launchTime"])
             except ValueError as error:
                 problems.append(("launchTime", str(error)))
-    if collection == "events":
+    elif collection == "events":
         start, end = _span(doc, "date", problems)
         doc["_dateStart"] = start
         doc["_dateEnd"] = _span(doc, "endDate", problems)[1] or end
+    elif collection == "programs":
+        start = _span(doc, "startDate", problems)[0]
+    elif collection == "persons":
+        start = _span(doc, "birthDate", problems)[0]
+    doc["_sortDate"] = start or UNKNOWN_DATE
 
 
 def _span(doc: Document, field: str, problems: list[tuple[str, str]]) -> tuple[Any, Any]:

@@ -45,9 +45,12 @@ def prepare(raw: RawDataset) -> dict[str, list[Document]]:
         ]
         doc, build_findings = build(record, sources)
         findings += build_findings
+        # A rule broken only because something inside it was already reported
+        # (an unknown source leaves `sources` empty) is not reported again.
         findings += [
             (_record_field(path), message)
             for path, message in rules.violations(record.collection, doc)
+            if not any(found.startswith(path + "[") for found, _ in build_findings)
         ]
         problems += [record.problem(path, message) for path, message in _unique(findings)]
         documents[record.collection].append(doc)

@@ -27,7 +27,10 @@ def span(value: str) -> tuple[str, str]:
     if day is None:
         last = calendar.monthrange(year, month)[1]
         return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
-    date(year, month, day)  # raises ValueError for 1965-02-30
+    try:
+        date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real day") from None
     return value, value
 
 

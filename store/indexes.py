@@ -4,43 +4,46 @@ from __future__ import annotations
 
 from pymongo import ASCENDING, IndexModel
 
+
+def _index(*fields: str, name: str) -> IndexModel:
+    return IndexModel([(field, ASCENDING) for field in fields], name=name)
+
+
+def _common() -> list[IndexModel]:
+    """Lookups every collection answers: by any slug, by name or text, in order."""
+    return [
+        _index("_slugs", name="slugs"),
+        _index("_names", name="names"),
+        _index("_search", name="search"),
+        _index("_sortDate", "_id", name="date_order"),
+        _index("_sortName", "_id", name="name_order"),
+    ]
+
+
 INDEXES: dict[str, list[IndexModel]] = {
-    "programs": [
-        IndexModel([("_slugs", ASCENDING)], name="slugs"),
-        IndexModel([("country", ASCENDING), ("name", ASCENDING)], name="country_name"),
-        IndexModel([("name", ASCENDING), ("_id", ASCENDING)], name="name"),
-        IndexModel([("_search", ASCENDING)], name="search"),
-    ],
+    "programs": [*_common(), _index("country", "_sortDate", "_id", name="country")],
     "missions": [
-        IndexModel([("_slugs", ASCENDING)], name="slugs"),
-        IndexModel(
-            [("program", ASCENDING), ("_launchStart", ASCENDING), ("_id", ASCENDING)],
-            name="program_launch",
-        ),
-        IndexModel([("_launchStart", ASCENDING), ("_id", ASCENDING)], name="launch"),
-        IndexModel([("name", ASCENDING), ("_id", ASCENDING)], name="name"),
-        IndexModel([("crew.person", ASCENDING)], name="crew_person"),
-        IndexModel([("outcomes.people", ASCENDING)], name="outcome_people"),
-        IndexModel([("country", ASCENDING), ("_launchStart", ASCENDING)], name="country_launch"),
-        IndexModel([("status", ASCENDING)], name="status"),
-        IndexModel([("crewed", ASCENDING), ("_launchStart", ASCENDING)], name="crewed_launch"),
-        IndexModel([("_search", ASCENDING)], name="search"),
+        *_common(),
+        _index("program", "_sortDate", "_id", name="program"),
+        _index("crew.person", "_sortDate", name="crew_person"),
+        _index("outcomes.people", name="outcome_people"),
+        _index("country", "_sortDate", "_id", name="country"),
+        _index("status", "_sortDate", "_id", name="status"),
+        _index("crewed", "_sortDate", "_id", name="crewed"),
+        _index("_launchStart", "_launchEnd", name="launch_span"),
     ],
     "persons": [
-        IndexModel([("_slugs", ASCENDING)], name="slugs"),
-        IndexModel([("name", ASCENDING), ("_id", ASCENDING)], name="name"),
-        IndexModel([("country", ASCENDING), ("name", ASCENDING)], name="country_name"),
-        IndexModel([("occupations", ASCENDING)], name="occupations"),
-        IndexModel([("_search", ASCENDING)], name="search"),
+        *_common(),
+        _index("country", "_sortName", "_id", name="country"),
+        _index("occupations", "_sortName", name="occupations"),
     ],
     "events": [
-        IndexModel([("_slugs", ASCENDING)], name="slugs"),
-        IndexModel([("_dateStart", ASCENDING), ("_id", ASCENDING)], name="date"),
-        IndexModel([("kind", ASCENDING), ("_dateStart", ASCENDING)], name="kind_date"),
-        IndexModel([("people", ASCENDING)], name="people"),
-        IndexModel([("programs", ASCENDING)], name="programs"),
-        IndexModel([("missions", ASCENDING)], name="missions"),
-        IndexModel([("_search", ASCENDING)], name="search"),
+        *_common(),
+        _index("kind", "_sortDate", "_id", name="kind"),
+        _index("_dateStart", "_dateEnd", name="date_span"),
+        _index("people", name="people"),
+        _index("programs", name="programs"),
+        _index("missions", name="missions"),
     ],
 }
 

@@ -73,15 +73,21 @@ OUTCOME = _object(
     },
 )
 
-# Fields every document has: its slug as `_id`, its names, its sources, and the
-# fields the loader derives for lookups (`_slugs`, `_search`, `_hash`).
+# Fields every document has: its slug as `_id`, its summary, claims and sources,
+# and the fields the loader derives for lookups: every slug it answers to
+# (`_slugs`), its folded names (`_names`) and names plus summary (`_search`),
+# its keys for ordering (`_sortName`, `_sortDate`; unknown dates sort as
+# 9999-12-31) and a hash of its content (`_hash`).
 _COMMON: dict[str, Schema] = {
     "_id": _pattern(SLUG),
     "summary": _text(nullable=True),
     "claims": _list(CLAIM),
     "sources": SOURCES,
     "_slugs": _list(_pattern(SLUG)),
+    "_names": _list({"bsonType": "string"}),
     "_search": _list({"bsonType": "string"}),
+    "_sortName": {"bsonType": "string"},
+    "_sortDate": _pattern(FULL_DATE),
     "_hash": _text(),
 }
 _NAMED: dict[str, Schema] = {
@@ -89,7 +95,7 @@ _NAMED: dict[str, Schema] = {
     "nativeName": _text(nullable=True),
     "aliases": _list(_text()),
 }
-_DERIVED = ["_slugs", "_search", "_hash"]
+_DERIVED = ["_slugs", "_names", "_search", "_sortName", "_sortDate", "_hash"]
 
 PROGRAM = _object(
     ["_id", "name", "country", "aliases", "spacecraft", "launchVehicles", "people", "claims",

@@ -1,0 +1,68 @@
+"""The Starlette application: GraphQL, health and readiness, and the store's lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
+
+from api.graphql import GraphQLEndpoint
+from loaders.pipeline import load
+from store.aio import AsyncStore, EmbeddedStore, ServerStore
+from store.connection import connect
+from store.settings import Settings
+
+
+def open_store(settings: Settings) -> AsyncStore:
+    """The real server if MONGODB_URI is set, else mongomock loaded with the seeds."""
+    if settings.embedded:
+        db = connect(settings)
+        load(db, [str(settings.seeds_path)])
+        return EmbeddedStore(db)
+    return ServerStore.open(settings)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    holder: dict[str, AsyncStore] = {}
+
+    def store() -> AsyncStore:
+        return holder["store"]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        holder["store"] = open_store(settings)
+        try:
+            yield
+        finally:
+            await holder.pop("store").close()
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            await asyncio.wait_for(store().ping(), timeout=settings.timeout_ms / 1000)
+        except Exception as error:  # any failure means not ready; say why
+            reason = str(error) or type(error).__name__
+            return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    async def home(request: Request) -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    graphql = GraphQLEndpoint(store)
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/", home),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,51 @@
+"""The root Query, composed from the per-domain query classes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.tools import merge_types
+
+from schema.context import Info
+from schema.event import Event, EventQuery
+from schema.mission import Mission, MissionQuery
+from schema.node import Node, parse_global_id
+from schema.person import Person, PersonQuery
+from schema.program import Program, ProgramQuery
+from schema.search import SearchQuery
+
+_NODES = {
+    "Program": ("programs", Program.from_doc),
+    "Mission": ("missions", Mission.from_doc),
+    "Person": ("persons", Person.from_doc),
+    "Event": ("events", Event.from_doc),
+}
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its global ID; null for an unknown ID.")
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="A global ID from an `id` field.")
+        ],
+    ) -> Node | None:
+        parsed = parse_global_id(id)
+        if parsed is None:
+            return None
+        type_name, slug = parsed
+        collection, make = _NODES[type_name]
+        docs = await info.context.reader.by_ids(collection, [slug])
+        return make(docs[0]) if docs[0] else None
+
+
+Query = merge_types(
+    "Query",
+    (NodeQuery, ProgramQuery, MissionQuery, PersonQuery, EventQuery, SearchQuery),
+)
+Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
+    "The space race, 1957–1975: programs, missions, people and events, with their sources."
+)

@@ -1,0 +1,117 @@
+"""The async side of the data-access layer, used by the API.
+
+`AsyncStore` gives the readers one small interface over two backends: a real
+server through pymongo's `AsyncMongoClient`, and the embedded mongomock
+database (in memory, so its calls never wait on I/O). Both count the database
+commands they send, so tests can prove that batching works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.database import Database
+
+from store.connection import Document, client_options, database_name
+from store.settings import Settings
+
+Filter = Mapping[str, Any]
+Sort = Sequence[tuple[str, int]]
+
+
+class AsyncStore(Protocol):
+    """What the readers need from a database."""
+
+    round_trips: int
+
+    async def find(
+        self,
+        collection: str,
+        query: Filter,
+        *,
+        projection: Mapping[str, Any] | None = None,
+        sort: Sort | None = None,
+        limit: int = 0,
+    ) -> list[Document]: ...
+
+    async def count(self, collection: str, query: Filter) -> int: ...
+
+    async def ping(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass
+class ServerStore:
+    """A real MongoDB server through `AsyncMongoClient`."""
+
+    client: AsyncMongoClient[Document]
+    db: AsyncDatabase[Document]
+    round_trips: int = field(default=0)
+
+    @classmethod
+    def open(cls, settings: Settings, **options: Any) -> ServerStore:
+        client: AsyncMongoClient[Document] = AsyncMongoClient(
+            settings.mongodb_uri, **client_options(settings), **options
+        )
+        return cls(client, client[database_name(settings)])
+
+    async def find(
+        self,
+        collection: str,
+        query: Filter,
+        *,
+        projection: Mapping[str, Any] | None = None,
+        sort: Sort | None = None,
+        limit: int = 0,
+    ) -> list[Document]:
+        self.round_trips += 1
+        cursor = self.db[collection].find(query, projection, sort=sort, limit=limit)
+        return await cursor.to_list()
+
+    async def count(self, collection: str, query: Filter) -> int:
+        self.round_trips += 1
+        return await self.db[collection].count_documents(query)
+
+    async def ping(self) -> None:
+        await self.client.admin.command("ping")
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
+@dataclass
+class EmbeddedStore:
+    """The in-process mongomock database of the embedded default."""
+
+    db: Database[Document]
+    round_trips: int = field(default=0)
+
+    async def find(
+        self,
+        collection: str,
+        query: Filter,
+        *,
+        projection: Mapping[str, Any] | None = None,
+        sort: Sort | None = None,
+        limit: int = 0,
+    ) -> list[Document]:
+        self.round_trips += 1
+        cursor = self.db[collection].find(query, projection, limit=limit)
+        if sort:
+            cursor = cursor.sort(list(sort))
+        return list(cursor)
+
+    async def count(self, collection: str, query: Filter) -> int:
+        self.round_trips += 1
+        return self.db[collection].count_documents(query)
+
+    async def ping(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None

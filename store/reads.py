@@ -1,0 +1,131 @@
+"""Every read the API makes, each one database command however many keys it is given."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from store.aio import AsyncStore
+from store.connection import Document
+from store.filters import Query
+from store.paging import Order, after
+from store.text import fold
+
+# Derived fields the API never shows: left on the server.
+HIDDEN = {"_search": 0, "_names": 0, "_hash": 0, "_slugs": 0}
+
+SEARCHED = ("programs", "missions", "persons", "events")
+
+
+@dataclass
+class Page:
+    """One page of a keyset-paginated list."""
+
+    documents: list[Document]
+    has_next: bool
+
+
+class Reader:
+    """The queries behind the GraphQL schema."""
+
+    def __init__(self, store: AsyncStore) -> None:
+        self.store = store
+
+    async def by_ids(self, collection: str, ids: Sequence[str]) -> list[Document | None]:
+        """Documents by slug, in the order asked, None where there is none."""
+        found = await self.store.find(collection, {"_id": {"$in": list(set(ids))}},
+                                      projection=HIDDEN)
+        by_id = {doc["_id"]: doc for doc in found}
+        return [by_id.get(slug) for slug in ids]
+
+    async def by_slug(self, collection: str, slug: str) -> Document | None:
+        """A document by its slug or by the slug of one of its other names."""
+        found = await self.store.find(collection, {"_slugs": slug}, projection=HIDDEN, limit=2)
+        return next((doc for doc in found if doc["_id"] == slug), found[0] if found else None)
+
+    async def page(
+        self, collection: str, query: Query, order: Order, first: int, cursor: str | None
+    ) -> Page:
+        if cursor is not None:
+            query = {"$and": [query, after(order, cursor)]} if query else after(order, cursor)
+        found = await self.store.find(
+            collection, query, projection=HIDDEN, sort=order.sort, limit=first + 1
+        )
+        return Page(found[:first], has_next=len(found) > first)
+
+    async def count(self, collection: str, query: Query) -> int:
+        return await self.store.count(collection, query)
+
+    async def missions_of_programs(
+        self, programs: Sequence[str], query: Query, order: Order
+    ) -> list[list[Document]]:
+        """Each program's missions matching `query`, in `order`."""
+        found = await self.store.find(
+            "missions", {**query, "program": {"$in": list(set(programs))}},
+            projection=HIDDEN, sort=order.sort,
+        )
+        return _grouped(programs, found, lambda doc: [doc["program"]])
+
+    async def flights_of(self, people: Sequence[str]) -> list[list[Document]]:
+        """Each person's missions (as crew), oldest first."""
+        found = await self.store.find(
+            "missions", {"crew.person": {"$in": list(set(people))}},
+            projection=HIDDEN, sort=[("_sortDate", 1), ("_id", 1)],
+        )
+        return _grouped(people, found, lambda doc: [m["person"] for m in doc["crew"]])
+
+    async def missions_with_outcomes_of(self, people: Sequence[str]) -> list[list[Document]]:
+        """Each person's missions with an outcome that names them, oldest first."""
+        found = await self.store.find(
+            "missions", {"outcomes.people": {"$in": list(set(people))}},
+            projection=HIDDEN, sort=[("_sortDate", 1), ("_id", 1)],
+        )
+        return _grouped(
+            people, found, lambda doc: [p for o in doc["outcomes"] for p in o["people"]]
+        )
+
+    async def search(self, text: str, limit: int) -> list[tuple[str, Document]]:
+        """Documents whose names, aliases or summary contain `text`, best matches first."""
+        folded = fold(text)
+        if not folded or limit == 0:
+            return []
+        pattern = re.escape(folded)
+        ranked: list[tuple[tuple[int, str, str], str, Document]] = []
+        for collection in SEARCHED:
+            found = await self.store.find(
+                collection, {"_search": {"$regex": pattern}},
+                projection={"_hash": 0, "_slugs": 0},
+            )
+            for doc in found:
+                rank = _rank(folded, doc.pop("_names"), doc.pop("_search"))
+                ranked.append(((rank, doc["_sortName"], doc["_id"]), collection, doc))
+        ranked.sort(key=lambda item: item[0])
+        return [(collection, doc) for _, collection, doc in ranked[:limit]]
+
+    async def ping(self) -> None:
+        await self.store.ping()
+
+
+def _rank(text: str, names: list[str], searched: list[str]) -> int:
+    """0: a name is the text; 1: a name starts with it; 2: a word of a name does;
+    3: a name contains it; 4: only the summary does."""
+    if text in names:
+        return 0
+    if any(name.startswith(text) for name in names):
+        return 1
+    if any(f" {text}" in f" {name}" for name in names):
+        return 2
+    if any(text in name for name in names):
+        return 3
+    return 4 if any(text in s for s in searched) else 5
+
+
+def _grouped(keys: Sequence[str], docs: list[Document], owners: Any) -> list[list[Document]]:
+    groups: dict[str, list[Document]] = defaultdict(list)
+    for doc in docs:
+        for owner in dict.fromkeys(owners(doc)):
+            groups[owner].append(doc)
+    return [groups.get(key, []) for key in keys]

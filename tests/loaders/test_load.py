@@ -1,0 +1,177 @@
+"""The seed loader end to end, on the embedded store and on a wire-protocol server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pymongo.database import Database
+
+from loaders.pipeline import load
+from loaders.problems import LoadError
+from store import writer
+
+Document = dict[str, Any]
+
+
+def snapshot(db: Database[Document]) -> dict[str, list[Document]]:
+    return {name: list(db[name].find().sort("_id")) for name in ("programs", "missions",
+                                                                  "persons", "events")}
+
+
+def edit(path: Path, change: Any) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_first_load_inserts_everything(db: Database[Document], seeds: Path) -> None:
+    report = load(db, [str(seeds)])
+    counts = report.counts
+    assert report.written
+    assert counts["missions"].inserted == db.missions.count_documents({}) > 50
+    assert counts["persons"].inserted == db.persons.count_documents({}) > 50
+    assert all(c.updated == c.deleted == c.unchanged == 0 for c in counts.values())
+    assert db.missions.find_one({"_id": "voskhod-2"})["program"] == "voskhod"
+
+
+def test_second_load_of_the_same_input_changes_nothing(
+    db: Database[Document], seeds: Path
+) -> None:
+    load(db, [str(seeds)])
+    before = snapshot(db)
+    report = load(db, [str(seeds)])
+    assert report.changes == 0
+    assert not report.written
+    assert sum(c.unchanged for c in report.counts.values()) == sum(map(len, before.values()))
+    assert snapshot(db) == before
+
+
+def test_changing_one_record_changes_only_that_record(
+    db: Database[Document], seeds: Path
+) -> None:
+    load(db, [str(seeds)])
+    before = snapshot(db)
+
+    def retitle(missions: list[Document]) -> None:
+        voskhod_2 = next(m for m in missions if m["slug"] == "voskhod-2")
+        voskhod_2["summary"] = "An edited summary."
+
+    edit(seeds / "missions" / "voskhod.yaml", retitle)
+    report = load(db, [str(seeds)])
+    assert report.changes == 1
+    assert report.counts["missions"].updated == 1
+    after = snapshot(db)
+    changed = [
+        (name, doc["_id"])
+        for name in after
+        for doc, old in zip(after[name], before[name], strict=True)
+        if doc != old
+    ]
+    assert changed == [("missions", "voskhod-2")]
+    assert db.missions.find_one({"_id": "voskhod-2"})["summary"] == "An edited summary."
+
+
+def test_removed_record_is_deleted(db: Database[Document], seeds: Path) -> None:
+    load(db, [str(seeds)])
+    edit(seeds / "missions" / "voskhod.yaml",
+         lambda missions: missions.remove(next(m for m in missions if m["slug"] == "voskhod-4")))
+    report = load(db, [str(seeds)])
+    assert report.counts["missions"].deleted == 1
+    assert report.changes == 1
+    assert db.missions.find_one({"_id": "voskhod-4"}) is None
+
+
+def test_broken_input_is_rejected_whole_and_previous_data_stays(
+    db: Database[Document], seeds: Path
+) -> None:
+    load(db, [str(seeds)])
+    before = snapshot(db)
+
+    def break_voskhod_2(missions: list[Document]) -> None:
+        voskhod_2 = next(m for m in missions if m["slug"] == "voskhod-2")
+        voskhod_2["crew"][1]["person"] = "alexey-leonv"
+        voskhod_2["status"] = "MOSTLY_FINE"
+        voskhod_2["launchDate"] = "1965-02-30"
+        voskhod_2["summary"] = "Leonov\u00e2\u20ac\u201cBelyayev"
+        voskhod_2["lauchVehicle"] = "typo"
+        voskhod_2["sources"] = ["no-such-source"]
+
+    edit(seeds / "missions" / "voskhod.yaml", break_voskhod_2)
+    with pytest.raises(LoadError) as caught:
+        load(db, [str(seeds)])
+    messages = [str(p) for p in caught.value.problems]
+    by_field = {p.field: p for p in caught.value.problems}
+    assert {"crew[1].person", "status", "launchDate", "summary", "lauchVehicle",
+            "sources[0]"} <= set(by_field)
+    for problem in caught.value.problems:
+        assert problem.file.endswith("missions/voskhod.yaml")
+        assert "(voskhod-2)" in problem.record
+        assert problem.line > 0
+    assert "unknown person 'alexey-leonv'" in by_field["crew[1].person"].message
+    assert "'MOSTLY_FINE' is not one of" in by_field["status"].message
+    assert "did you mean" in by_field["summary"].message
+    assert any("unknown source 'no-such-source'" in m for m in messages)
+    assert snapshot(db) == before
+
+
+def test_invalid_yaml_names_the_file_and_line(db: Database[Document], seeds: Path) -> None:
+    (seeds / "events" / "broken.yaml").write_text("- slug: x\n  title: [unclosed\n")
+    with pytest.raises(LoadError) as caught:
+        load(db, [str(seeds)])
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("events/broken.yaml")
+    assert problem.line == 3
+    assert "is not valid YAML" in problem.message
+
+
+def test_duplicate_slug_names_both_places(db: Database[Document], seeds: Path) -> None:
+    (seeds / "persons" / "extra.yaml").write_text(
+        "- slug: alexey-leonov\n  name: Someone Else\n  sources: [wikipedia-space-race]\n"
+    )
+    with pytest.raises(LoadError) as caught:
+        load(db, [str(seeds)])
+    (problem,) = caught.value.problems
+    assert problem.field == "slug"
+    assert "persons/" in problem.message and "is also" in problem.message
+
+
+def test_a_load_that_dies_before_the_swap_leaves_previous_data(
+    db: Database[Document], seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(db, [str(seeds)])
+    before = snapshot(db)
+    edit(seeds / "missions" / "voskhod.yaml",
+         lambda missions: missions[0].update(summary="A change that never lands."))
+    staged: list[str] = []
+    real_stage = writer._stage
+
+    def stage_then_die(*args: Any) -> None:
+        real_stage(*args)
+        staged.append(args[1])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writer, "_stage", stage_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        load(db, [str(seeds)])
+    assert staged == ["missions"]
+    assert snapshot(db) == before
+    monkeypatch.undo()
+    report = load(db, [str(seeds)])
+    assert report.counts["missions"].updated == 1
+    assert "missions" + writer.STAGING_SUFFIX not in db.list_collection_names()
+
+
+def test_dry_run_reports_and_writes_nothing(db: Database[Document], seeds: Path) -> None:
+    report = load(db, [str(seeds)], dry_run=True)
+    assert report.counts["missions"].inserted > 50
+    assert not report.written
+    assert db.list_collection_names() == []
+
+
+def test_load_creates_indexes(db: Database[Document], seeds: Path) -> None:
+    load(db, [str(seeds)])
+    assert "crew_person" in db.missions.index_information()
+    assert "date_order" in db.events.index_information()
