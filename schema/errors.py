@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
 
@@ -18,17 +15,11 @@ def bad_input(argument: str, problem: str) -> GraphQLError:
     )
 
 
-class ErrorCodes(SchemaExtension):
+def label(errors: list[GraphQLError] | None) -> None:
     """Give every error a code: parse and validation failures, bad variables, and
-    unexpected errors (whose details are not shown to clients)."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        errors = result.errors if result is not None else self.execution_context.pre_execution_errors
-        for error in errors or []:
-            if error.extensions and "code" in error.extensions:
-                continue
+    unexpected errors."""
+    for error in errors or []:
+        if not (error.extensions and "code" in error.extensions):
             error.extensions = {**(error.extensions or {}), "code": _code(error)}
 
 

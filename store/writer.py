@@ -91,9 +91,10 @@ def write(
         _stage(db, name, documents.get(name, []), progress)
     for name in changed:
         db[name + STAGING_SUFFIX].rename(name, dropTarget=True)
+    # MongoDB keeps a collection's validator through a rename; SecantusDB drops
+    # it, so every collection gets its rules (re)applied. Both are idempotent.
     for name in COLLECTIONS:
-        if name not in changed:
-            _ensure_rules(db, name)
+        _ensure_rules(db, name)
     report.written = bool(changed)
     return report
 

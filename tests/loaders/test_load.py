@@ -75,13 +75,18 @@ def test_changing_one_record_changes_only_that_record(
 
 
 def test_removed_record_is_deleted(db: Database[Document], seeds: Path) -> None:
+    extra = seeds / "missions" / "extra.yaml"
+    extra.write_text(
+        "- slug: test-flight\n  name: Test Flight\n  country: SU\n  crewed: false\n"
+        "  status: PLANNED\n  sources: [wikipedia-space-race]\n"
+    )
     load(db, [str(seeds)])
-    edit(seeds / "missions" / "voskhod.yaml",
-         lambda missions: missions.remove(next(m for m in missions if m["slug"] == "voskhod-4")))
+    assert db.missions.find_one({"_id": "test-flight"})["status"] == "PLANNED"
+    extra.unlink()
     report = load(db, [str(seeds)])
     assert report.counts["missions"].deleted == 1
     assert report.changes == 1
-    assert db.missions.find_one({"_id": "voskhod-4"}) is None
+    assert db.missions.find_one({"_id": "test-flight"}) is None
 
 
 def test_broken_input_is_rejected_whole_and_previous_data_stays(

@@ -11,7 +11,7 @@ query Mission($slug: String!) {
     program { slug name }
     crew { role person { slug name } mission { slug } outcomes { kind } }
     outcomes { kind date summary people { slug } mission { slug } sources { title url } }
-    firsts: outcomes(kind: FIRST) { summary people { slug } }
+    firsts: outcomes(kind: FIRST) { kind summary people { slug } }
     claims { topic value sources { title } }
     sources { title publisher url }
   }
@@ -31,7 +31,7 @@ def test_voskhod_2_crew_outcomes_and_sources(execute: Execute) -> None:
         ("Pilot", "alexey-leonov"),
     ]
     assert any("alexey-leonov" in [p["slug"] for p in f["people"]] for f in mission["firsts"])
-    assert {o["kind"] for o in mission["firsts"]} <= {"FIRST"}
+    assert {o["kind"] for o in mission["firsts"]} == {"FIRST"}
     assert all(o["mission"]["slug"] == "voskhod-2" for o in mission["outcomes"])
     assert all(o["sources"] for o in mission["outcomes"])
     space_race = "https://en.wikipedia.org/wiki/Space_Race"

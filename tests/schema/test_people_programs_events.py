@@ -73,8 +73,8 @@ def test_zond_and_n1_l3_as_the_source_describes_them(execute: Execute) -> None:
     n1 = data(execute(PROGRAM, slug="n1-l3"))["program"]
     assert any("N1" in v for v in n1["launchVehicles"])
     assert any("LOK" in s for s in n1["spacecraft"]) and any("LK" in s for s in n1["spacecraft"])
-    assert [m["slug"] for m in n1["missions"]["nodes"]][:4] == [
-        "n1-launch-1", "n1-launch-2", "n1-launch-3", "n1-launch-4"]
+    launches = [m["slug"] for m in n1["missions"]["nodes"] if m["slug"].startswith("n1-launch")]
+    assert launches == ["n1-launch-1", "n1-launch-2", "n1-launch-3", "n1-launch-4"]
 
 
 TIMELINE = """

@@ -21,7 +21,8 @@ def minimal_person(**changes: Any) -> Document:
         "country": "SU", "occupations": ["cosmonaut"], "birthDate": "1934-05-30",
         "deathDate": None, "summary": None, "claims": [],
         "sources": [{"key": "k", "title": "T", "publisher": None, "url": None}],
-        "_slugs": ["alexey-leonov"], "_search": ["alexey leonov"], "_hash": "h",
+        "_slugs": ["alexey-leonov"], "_names": ["alexey leonov"], "_search": ["alexey leonov"],
+        "_sortName": "alexey leonov", "_sortDate": "1934-05-30", "_hash": "h",
     }
     person.update(changes)
     return person
