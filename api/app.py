@@ -46,8 +46,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
+        # The driver gives up after timeout_ms with a reason naming the server;
+        # the outer bound only guards against a ping that never returns.
         try:
-            await asyncio.wait_for(store().ping(), timeout=settings.timeout_ms / 1000)
+            await asyncio.wait_for(store().ping(), timeout=settings.timeout_ms / 1000 + 1)
+        except TimeoutError:
+            reason = f"no answer from the database within {settings.timeout_ms + 1000} ms"
+            return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
         except Exception as error:  # any failure means not ready; say why
             reason = str(error) or type(error).__name__
             return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)

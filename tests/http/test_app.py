@@ -1,0 +1,91 @@
+"""The API over HTTP, through Starlette's TestClient and the app's lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from api.app import create_app
+from store.settings import Settings
+
+VOSKHOD_2 = '{ mission(slug: "voskhod-2") { name crew { role person { name } } outcomes { kind } } }'
+
+
+@pytest.fixture(params=["embedded", pytest.param("wire", marks=pytest.mark.wire)])
+def client(request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    if request.param == "embedded":
+        settings = Settings()
+    else:
+        settings = Settings(mongodb_uri=request.getfixturevalue("loaded_wire"))
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def test_post_json(client: TestClient) -> None:
+    response = client.post("/graphql", json={"query": VOSKHOD_2})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    mission = response.json()["data"]["mission"]
+    assert mission["name"] == "Voskhod 2"
+    assert [c["person"]["name"] for c in mission["crew"]] == ["Pavel Belyayev", "Alexey Leonov"]
+    assert "FIRST" in {o["kind"] for o in mission["outcomes"]}
+
+
+def test_post_with_variables(client: TestClient) -> None:
+    response = client.post("/graphql", json={
+        "query": "query($slug: String!) { person(slug: $slug) { name } }",
+        "variables": {"slug": "alexey-leonov"},
+    })
+    assert response.json() == {"data": {"person": {"name": "Alexey Leonov"}}}
+
+
+def test_get_with_a_query_string(client: TestClient) -> None:
+    response = client.get("/graphql", params={"query": VOSKHOD_2})
+    assert response.status_code == 200
+    assert response.json()["data"]["mission"]["name"] == "Voskhod 2"
+
+
+def test_a_browser_gets_graphiql_opening_on_an_example(client: TestClient) -> None:
+    response = client.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+    assert 'const EXAMPLE_QUERY = "# Voskhod 2' in response.text
+    assert client.get("/", follow_redirects=False).headers["location"] == "/graphql"
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ready"}
+
+
+def test_readiness_fails_with_a_reason_when_the_database_is_down() -> None:
+    settings = Settings(mongodb_uri="mongodb://127.0.0.1:9/?directConnection=true", timeout_ms=200)
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/healthz").status_code == 200
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert "127.0.0.1:9" in body["reason"]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("{ missions { nodes { slug }", "GRAPHQL_PARSE_FAILED"),
+        ("{ missions { nodes { rocket } } }", "GRAPHQL_VALIDATION_FAILED"),
+        ('{ missions(first: "x") { totalCount } }', "GRAPHQL_VALIDATION_FAILED"),
+        ("{ missions(first: 1000) { totalCount } }", "BAD_USER_INPUT"),
+        ('{ missions(after: "forged") { totalCount } }', "BAD_USER_INPUT"),
+    ],
+)
+def test_bad_requests_get_coded_errors(client: TestClient, query: str, code: str) -> None:
+    response = client.post("/graphql", json={"query": query})
+    assert response.status_code in (200, 400)
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == code
+    assert error["message"]
