@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
         "paths", nargs="*", metavar="PATH", help="a seeds folder or a YAML file in one"
     )
     load_parser.add_argument(
-        "--dry-run", action="store_true", help="validate and report what would change; write nothing"
+        "--dry-run",
+        action="store_true",
+        help="validate and report what would change; write nothing",
     )
     load_parser.set_defaults(run=_load)
 
@@ -87,8 +89,10 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     verb = "would change" if args.dry_run else "changed"
     print(f"{report.changes} documents {verb}.")
     if settings.embedded and not args.dry_run:
-        print("(MONGODB_URI is not set: this wrote to an in-process store that ends with "
-              "this command; set MONGODB_URI to load a real server.)")
+        print(
+            "(MONGODB_URI is not set: this wrote to an in-process store that ends with "
+            "this command; set MONGODB_URI to load a real server.)"
+        )
     return 0
 
 

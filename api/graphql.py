@@ -29,7 +29,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self._store = store
         self._graphiql_html = _graphiql_with(GRAPHIQL_QUERY.read_text(encoding="utf-8"))
 
-    async def get_context(self, request: Request | WebSocket, response: Response | None) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         return Context.for_request(Reader(self._store()))
 
     def encode_json(self, data: object) -> bytes:

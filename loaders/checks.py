@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from store.dates import span
 from loaders.records import Record
+from store.dates import span
 
 Finding = tuple[str, str]
 """(field path, message)"""

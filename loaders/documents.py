@@ -8,8 +8,8 @@ from typing import Any
 
 import orjson
 
-from store.dates import span, utc_time
 from loaders.records import Record
+from store.dates import span, utc_time
 from store.text import fold, slugify
 
 Document = dict[str, Any]
@@ -21,21 +21,48 @@ SourceIndex = Mapping[str, Mapping[str, Any]]
 # collection has the same shape.
 _DEFAULTS: dict[str, dict[str, Any]] = {
     "programs": {
-        "nativeName": None, "aliases": [], "organization": None, "summary": None,
-        "startDate": None, "endDate": None, "crewCapacity": None, "spacecraft": [],
-        "launchVehicles": [], "people": [], "claims": [],
+        "nativeName": None,
+        "aliases": [],
+        "organization": None,
+        "summary": None,
+        "startDate": None,
+        "endDate": None,
+        "crewCapacity": None,
+        "spacecraft": [],
+        "launchVehicles": [],
+        "people": [],
+        "claims": [],
     },
     "missions": {
-        "nativeName": None, "aliases": [], "program": None, "launchDate": None,
-        "launchTime": None, "landingDate": None, "spacecraft": None, "launchVehicle": None,
-        "summary": None, "crew": [], "outcomes": [], "claims": [],
+        "nativeName": None,
+        "aliases": [],
+        "program": None,
+        "launchDate": None,
+        "launchTime": None,
+        "landingDate": None,
+        "spacecraft": None,
+        "launchVehicle": None,
+        "summary": None,
+        "crew": [],
+        "outcomes": [],
+        "claims": [],
     },
     "persons": {
-        "nativeName": None, "aliases": [], "country": None, "occupations": [],
-        "birthDate": None, "deathDate": None, "summary": None, "claims": [],
+        "nativeName": None,
+        "aliases": [],
+        "country": None,
+        "occupations": [],
+        "birthDate": None,
+        "deathDate": None,
+        "summary": None,
+        "claims": [],
     },
     "events": {
-        "endDate": None, "people": [], "programs": [], "missions": [], "claims": [],
+        "endDate": None,
+        "people": [],
+        "programs": [],
+        "missions": [],
+        "claims": [],
     },
 }
 
@@ -44,7 +71,7 @@ def build(record: Record, sources: SourceIndex) -> tuple[Document, list[tuple[st
     """The document for `record`, and the (field, message) problems met on the way."""
     problems: list[tuple[str, str]] = []
     doc: Document = {"_id": record.data.get("slug")}
-    doc.update({k: v for k, v in _DEFAULTS[record.collection].items()})
+    doc.update(dict(_DEFAULTS[record.collection].items()))
     doc.update({k: v for k, v in record.data.items() if k != "slug"})
     for key, value in list(doc.items()):
         if isinstance(value, list):
@@ -80,13 +107,19 @@ def _resolve_sources(doc: Document, sources: SourceIndex, problems: list[tuple[s
             continue
         for i, item in enumerate(items):
             if isinstance(item, dict) and "sources" in item:
-                items[i] = {**item, "sources": resolve(item["sources"], f"{list_name}[{i}].sources")}
+                items[i] = {
+                    **item,
+                    "sources": resolve(item["sources"], f"{list_name}[{i}].sources"),
+                }
 
 
 def _derive(collection: str, doc: Document, problems: list[tuple[str, str]]) -> None:
-    names = [doc.get("name") or doc.get("title"), doc.get("nativeName"), *_strings(doc["aliases"])] \
-        if "aliases" in doc else [doc.get("title")]
-    names = [n for n in names if isinstance(n, str)]
+    candidates = (
+        [doc.get("name") or doc.get("title"), doc.get("nativeName"), *_strings(doc["aliases"])]
+        if "aliases" in doc
+        else [doc.get("title")]
+    )
+    names: list[str] = [n for n in candidates if isinstance(n, str)]
     slug = doc["_id"] if isinstance(doc["_id"], str) else ""
     doc["_slugs"] = sorted({slug, *(slugify(n) for n in names)} - {""})
     doc["_names"] = list(dict.fromkeys(fold(name) for name in names))

@@ -82,7 +82,9 @@ def _source_index(
         where = f"source {definition.key!r}"
         data = definition.data
         if not isinstance(data, dict):
-            problems.append(Problem(definition.file, definition.line, where, "", "is not a mapping"))
+            problems.append(
+                Problem(definition.file, definition.line, where, "", "is not a mapping")
+            )
             continue
         value = {"title": None, "publisher": None, "url": None, **data}
         findings = [

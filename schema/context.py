@@ -48,10 +48,13 @@ class Context:
             outcome_missions=DataLoader(load_fn=reader.missions_with_outcomes_of),
         )
 
-    def program_missions(self, query: dict[str, Any], order: Order) -> DataLoader[str, list[Document]]:
+    def program_missions(
+        self, query: dict[str, Any], order: Order
+    ) -> DataLoader[str, list[Document]]:
         """One loader per distinct filter and order, so sibling programs share one query."""
         key = (repr(sorted(query.items())), order)
         if key not in self._program_missions:
+
             async def load(programs: list[str]) -> list[list[Document]]:
                 return await self.reader.missions_of_programs(programs, query, order)
 

@@ -12,7 +12,8 @@ class MissionStatus(Enum):
     SUCCESS = strawberry.enum_value("SUCCESS", description="It met its primary objectives.")
     PARTIAL_FAILURE = strawberry.enum_value(
         "PARTIAL_FAILURE",
-        description="Some primary objectives were missed, or the craft was lost with the crew safe.",
+        description="Some primary objectives were missed, or the craft was lost with the "
+        "crew safe.",
     )
     FAILURE = strawberry.enum_value(
         "FAILURE", description="Its primary objective was not met, or its crew was lost."

@@ -113,7 +113,7 @@ class EventQuery:
         check_cursor(BY_DATE, after)
         query = (
             filters.EventFilter(
-                kind=filter.kind.value if filter.kind else None,
+                kind=filter.kind.name if filter.kind else None,
                 date_from=filter.from_,
                 date_to=filter.to,
                 person=filter.person,
@@ -125,6 +125,10 @@ class EventQuery:
         reader = info.context.reader
         page = await reader.page("events", query, BY_DATE, size, after)
         return connection(
-            page.documents, has_next=page.has_next, after=after, order=BY_DATE,
-            make=Event.from_doc, count=lambda: reader.count("events", query),
+            page.documents,
+            has_next=page.has_next,
+            after=after,
+            order=BY_DATE,
+            make=Event.from_doc,
+            count=lambda: reader.count("events", query),
         )

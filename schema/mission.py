@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from schema.program import Program
 
 
-@strawberry.type(description="A space flight of the era, crewed or not, or one that was planned "
-                 "and never flew.")
+@strawberry.type(
+    description="A space flight of the era, crewed or not, or one that was planned and never flew."
+)
 class Mission(Node):
     slug: str = strawberry.field(description='Its stable key, e.g. "voskhod-2".')
     name: str = strawberry.field(description="Its common English name.")
@@ -34,7 +35,8 @@ class Mission(Node):
         description="Other names the mission is known by, e.g. MA-6 for Friendship 7."
     )
     country: str = strawberry.field(
-        description='ISO 3166-1 alpha-2 code of the country that flew it; "SU" for the Soviet Union.'
+        description="ISO 3166-1 alpha-2 code of the country that flew it; "
+        '"SU" for the Soviet Union.'
     )
     crewed: bool = strawberry.field(description="Whether it carried (or was to carry) a crew.")
     status: MissionStatus = strawberry.field(description="How it went.")
@@ -134,7 +136,7 @@ class MissionFilter:
             program=self.program,
             country=self.country,
             crewed=self.crewed,
-            status=self.status.value if self.status else None,
+            status=self.status.name if self.status else None,
             crew_member=self.crew_member,
             launched_from=self.launched_from,
             launched_to=self.launched_to,
@@ -189,6 +191,10 @@ class MissionQuery:
         reader = info.context.reader
         page = await reader.page("missions", query, order, size, after)
         return connection(
-            page.documents, has_next=page.has_next, after=after, order=order,
-            make=Mission.from_doc, count=lambda: reader.count("missions", query),
+            page.documents,
+            has_next=page.has_next,
+            after=after,
+            order=order,
+            make=Mission.from_doc,
+            count=lambda: reader.count("missions", query),
         )

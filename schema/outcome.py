@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from schema.person import Person
 
 
-@strawberry.type(description="A result of a mission: a first, an achievement, an anomaly, a "
-                 "failure or a death, with the people involved and its sources.")
+@strawberry.type(
+    description="A result of a mission: a first, an achievement, an anomaly, a "
+    "failure or a death, with the people involved and its sources."
+)
 class Outcome:
     kind: OutcomeKind = strawberry.field(description="What kind of result it is.")
     summary: str = strawberry.field(description="What happened, in a sentence or two.")

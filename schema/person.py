@@ -18,8 +18,10 @@ from store import filters
 from store.paging import BY_NAME
 
 
-@strawberry.type(description="A person of the space race: who flew, who built, who decided, "
-                 "who wrote its history.")
+@strawberry.type(
+    description="A person of the space race: who flew, who built, who decided, "
+    "who wrote its history."
+)
 class Person(Node):
     slug: str = strawberry.field(description='Their stable key, e.g. "alexey-leonov".')
     name: str = strawberry.field(description="Their name as the sources spell it in English.")
@@ -123,6 +125,10 @@ class PersonQuery:
         reader = info.context.reader
         page = await reader.page("persons", query, BY_NAME, size, after)
         return connection(
-            page.documents, has_next=page.has_next, after=after, order=BY_NAME,
-            make=Person.from_doc, count=lambda: reader.count("persons", query),
+            page.documents,
+            has_next=page.has_next,
+            after=after,
+            order=BY_NAME,
+            make=Person.from_doc,
+            count=lambda: reader.count("persons", query),
         )

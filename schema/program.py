@@ -41,8 +41,9 @@ class ProgramRole:
         return Person.from_doc(doc)
 
 
-@strawberry.type(description="A national space program: its spacecraft, rockets, people and "
-                 "missions.")
+@strawberry.type(
+    description="A national space program: its spacecraft, rockets, people and missions."
+)
 class Program(Node):
     slug: str = strawberry.field(description='Its stable key, e.g. "voskhod" or "n1-l3".')
     name: str = strawberry.field(description="Its common English name.")
@@ -112,8 +113,12 @@ class Program(Node):
             return len(everything)
 
         return connection(
-            rest[:size], has_next=len(rest) > size, after=after, order=order,
-            make=Mission.from_doc, count=count,
+            rest[:size],
+            has_next=len(rest) > size,
+            after=after,
+            order=order,
+            make=Mission.from_doc,
+            count=count,
         )
 
 
@@ -152,6 +157,10 @@ class ProgramQuery:
         reader = info.context.reader
         page = await reader.page("programs", query, BY_DATE, size, after)
         return connection(
-            page.documents, has_next=page.has_next, after=after, order=BY_DATE,
-            make=Program.from_doc, count=lambda: reader.count("programs", query),
+            page.documents,
+            has_next=page.has_next,
+            after=after,
+            order=BY_DATE,
+            make=Program.from_doc,
+            count=lambda: reader.count("programs", query),
         )

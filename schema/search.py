@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import strawberry
 
+from schema.common import Document
 from schema.connection import page_size
 from schema.context import Info
 from schema.event import Event
@@ -18,7 +20,7 @@ SearchResult = Annotated[
     strawberry.union("SearchResult", description="Anything search can find."),
 ]
 
-_MAKERS = {
+_MAKERS: dict[str, Callable[[Document], Program | Mission | Person | Event]] = {
     "programs": Program.from_doc,
     "missions": Mission.from_doc,
     "persons": Person.from_doc,
@@ -38,7 +40,8 @@ class SearchQuery:
         info: Info,
         query: Annotated[str, strawberry.argument(description="The text to look for.")],
         first: Annotated[
-            int | None, strawberry.argument(description="How many results: default 20, at most 100.")
+            int | None,
+            strawberry.argument(description="How many results: default 20, at most 100."),
         ] = None,
     ) -> list[SearchResult]:
         found = await info.context.reader.search(query, page_size(first))

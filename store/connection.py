@@ -42,13 +42,15 @@ def database_name(settings: Settings) -> str:
 def connect(settings: Settings) -> Database[Document]:
     """A synchronous handle on the database, checked to be reachable."""
     if settings.embedded:
-        return mongomock.MongoClient(tz_aware=True)[settings.database]  # type: ignore[no-any-return]
+        return mongomock.MongoClient(tz_aware=True)[settings.database]
     client: MongoClient[Document] = MongoClient(settings.mongodb_uri, **client_options(settings))
     try:
         client.admin.command("ping")
     except PyMongoError as error:
         client.close()
-        raise StoreUnavailable(f"cannot reach MongoDB at {settings.mongodb_uri}: {error}") from error
+        raise StoreUnavailable(
+            f"cannot reach MongoDB at {settings.mongodb_uri}: {error}"
+        ) from error
     return client[database_name(settings)]
 
 

@@ -72,8 +72,9 @@ class MissionFilter:
     def query(self) -> Query:
         country = self.country.upper() if self.country else None
         return {
-            **_equals(program=self.program, country=country, crewed=self.crewed,
-                      status=self.status),
+            **_equals(
+                program=self.program, country=country, crewed=self.crewed, status=self.status
+            ),
             **({"crew.person": self.crew_member} if self.crew_member is not None else {}),
             **_within("_launchStart", "_launchEnd", self.launched_from, self.launched_to),
             **_contains("_names", self.name_contains),

@@ -36,8 +36,9 @@ class Reader:
 
     async def by_ids(self, collection: str, ids: Sequence[str]) -> list[Document | None]:
         """Documents by slug, in the order asked, None where there is none."""
-        found = await self.store.find(collection, {"_id": {"$in": list(set(ids))}},
-                                      projection=HIDDEN)
+        found = await self.store.find(
+            collection, {"_id": {"$in": list(set(ids))}}, projection=HIDDEN
+        )
         by_id = {doc["_id"]: doc for doc in found}
         return [by_id.get(slug) for slug in ids]
 
@@ -64,24 +65,30 @@ class Reader:
     ) -> list[list[Document]]:
         """Each program's missions matching `query`, in `order`."""
         found = await self.store.find(
-            "missions", {**query, "program": {"$in": list(set(programs))}},
-            projection=HIDDEN, sort=order.sort,
+            "missions",
+            {**query, "program": {"$in": list(set(programs))}},
+            projection=HIDDEN,
+            sort=order.sort,
         )
         return _grouped(programs, found, lambda doc: [doc["program"]])
 
     async def flights_of(self, people: Sequence[str]) -> list[list[Document]]:
         """Each person's missions (as crew), oldest first."""
         found = await self.store.find(
-            "missions", {"crew.person": {"$in": list(set(people))}},
-            projection=HIDDEN, sort=[("_sortDate", 1), ("_id", 1)],
+            "missions",
+            {"crew.person": {"$in": list(set(people))}},
+            projection=HIDDEN,
+            sort=[("_sortDate", 1), ("_id", 1)],
         )
         return _grouped(people, found, lambda doc: [m["person"] for m in doc["crew"]])
 
     async def missions_with_outcomes_of(self, people: Sequence[str]) -> list[list[Document]]:
         """Each person's missions with an outcome that names them, oldest first."""
         found = await self.store.find(
-            "missions", {"outcomes.people": {"$in": list(set(people))}},
-            projection=HIDDEN, sort=[("_sortDate", 1), ("_id", 1)],
+            "missions",
+            {"outcomes.people": {"$in": list(set(people))}},
+            projection=HIDDEN,
+            sort=[("_sortDate", 1), ("_id", 1)],
         )
         return _grouped(
             people, found, lambda doc: [p for o in doc["outcomes"] for p in o["people"]]
@@ -96,7 +103,8 @@ class Reader:
         ranked: list[tuple[tuple[int, str, str], str, Document]] = []
         for collection in SEARCHED:
             found = await self.store.find(
-                collection, {"_search": {"$regex": pattern}},
+                collection,
+                {"_search": {"$regex": pattern}},
                 projection={"_hash": 0, "_slugs": 0},
             )
             for doc in found:

@@ -98,8 +98,18 @@ _NAMED: dict[str, Schema] = {
 _DERIVED = ["_slugs", "_names", "_search", "_sortName", "_sortDate", "_hash"]
 
 PROGRAM = _object(
-    ["_id", "name", "country", "aliases", "spacecraft", "launchVehicles", "people", "claims",
-     "sources", *_DERIVED],
+    [
+        "_id",
+        "name",
+        "country",
+        "aliases",
+        "spacecraft",
+        "launchVehicles",
+        "people",
+        "claims",
+        "sources",
+        *_DERIVED,
+    ],
     {
         **_COMMON,
         **_NAMED,
@@ -115,8 +125,21 @@ PROGRAM = _object(
 )
 
 MISSION = _object(
-    ["_id", "name", "aliases", "country", "crewed", "status", "crew", "outcomes", "claims",
-     "sources", "_launchStart", "_launchEnd", *_DERIVED],
+    [
+        "_id",
+        "name",
+        "aliases",
+        "country",
+        "crewed",
+        "status",
+        "crew",
+        "outcomes",
+        "claims",
+        "sources",
+        "_launchStart",
+        "_launchEnd",
+        *_DERIVED,
+    ],
     {
         **_COMMON,
         **_NAMED,
@@ -151,8 +174,21 @@ PERSON = _object(
 )
 
 EVENT = _object(
-    ["_id", "title", "kind", "date", "summary", "people", "programs", "missions", "claims",
-     "sources", "_dateStart", "_dateEnd", *_DERIVED],
+    [
+        "_id",
+        "title",
+        "kind",
+        "date",
+        "summary",
+        "people",
+        "programs",
+        "missions",
+        "claims",
+        "sources",
+        "_dateStart",
+        "_dateEnd",
+        *_DERIVED,
+    ],
     {
         **_COMMON,
         "title": _text(),
@@ -200,7 +236,7 @@ def _bson_type(validator: Any, expected: str | list[str], instance: Any, schema:
     yield ValidationError(f"{instance!r} is not of type {' or '.join(names)}")
 
 
-_Validator = extend(Draft4Validator, {"bsonType": _bson_type})
+_Validator = extend(Draft4Validator, {"bsonType": _bson_type})  # type: ignore[no-untyped-call]
 _VALIDATORS = {name: _Validator(schema) for name, schema in SCHEMAS.items()}
 
 
@@ -245,7 +281,8 @@ def _message(error: ValidationError) -> str:
     if error.validator == "pattern":
         return f"{error.instance!r} does not match {error.validator_value}"
     if error.validator == "enum":
-        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+        allowed = error.validator_value if isinstance(error.validator_value, list) else []
+        return f"{error.instance!r} is not one of {', '.join(map(str, allowed))}"
     if error.validator == "minItems":
         return "must not be empty"
     if error.validator == "minLength":

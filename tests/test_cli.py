@@ -25,11 +25,16 @@ def test_load_reports_every_problem_with_its_place(
     err = capsys.readouterr().err
     assert "nothing was written" in err
     assert "persons/broken.yaml:1: record 1 (Bad Slug): field slug:" in err
-    assert "persons/broken.yaml:1: record 1 (Bad Slug): field sources[0]: unknown source 'nowhere'" in err
+    assert (
+        "persons/broken.yaml:1: record 1 (Bad Slug): field sources[0]: unknown source 'nowhere'"
+        in err
+    )
     assert "persons/broken.yaml:4: record 2 (y): field name: is required" in err
 
 
-def test_bad_settings_fail_fast(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_settings_fail_fast(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("MONGODB_TIMEOUT_MS", "soon")
     assert main(["load"]) == 2
     assert "MONGODB_TIMEOUT_MS must be a whole number" in capsys.readouterr().err
@@ -49,4 +54,5 @@ def test_help_names_both_commands(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exited.value.code == 0
     out = capsys.readouterr().out
-    assert "load" in out and "serve" in out
+    assert "load" in out
+    assert "serve" in out

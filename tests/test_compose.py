@@ -44,8 +44,10 @@ def test_the_api_waits_for_both_and_has_its_own_healthcheck(compose: dict[str, A
     }
     assert api["command"][:2] == ["spacerace", "serve"]
     assert any("/readyz" in part for part in api["healthcheck"]["test"])
-    assert api["environment"]["MONGODB_URI"] == compose["services"]["loader"]["environment"][
-        "MONGODB_URI"]
+    assert (
+        api["environment"]["MONGODB_URI"]
+        == compose["services"]["loader"]["environment"]["MONGODB_URI"]
+    )
 
 
 def test_the_image_installs_the_project_and_its_seeds() -> None:
@@ -59,6 +61,8 @@ def test_the_image_installs_the_project_and_its_seeds() -> None:
 def test_docker_compose_accepts_the_file() -> None:
     result = subprocess.run(
         ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -41,8 +41,17 @@ class WireServer:
         self.log = storage / "secantusd.log"
         self._log_file = self.log.open("w")
         self.process = subprocess.Popen(
-            [_executable(), "--host", "127.0.0.1", "--port", str(self.port),
-             "--storage-path", str(storage / "data"), "--log-level", "WARNING"],
+            [
+                _executable(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--storage-path",
+                str(storage / "data"),
+                "--log-level",
+                "WARNING",
+            ],
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
         )

@@ -10,7 +10,9 @@ from starlette.testclient import TestClient
 from api.app import create_app
 from store.settings import Settings
 
-VOSKHOD_2 = '{ mission(slug: "voskhod-2") { name crew { role person { name } } outcomes { kind } } }'
+VOSKHOD_2 = (
+    '{ mission(slug: "voskhod-2") { name crew { role person { name } } outcomes { kind } } }'
+)
 
 
 @pytest.fixture(params=["embedded", pytest.param("wire", marks=pytest.mark.wire)])
@@ -34,10 +36,13 @@ def test_post_json(client: TestClient) -> None:
 
 
 def test_post_with_variables(client: TestClient) -> None:
-    response = client.post("/graphql", json={
-        "query": "query($slug: String!) { person(slug: $slug) { name } }",
-        "variables": {"slug": "alexey-leonov"},
-    })
+    response = client.post(
+        "/graphql",
+        json={
+            "query": "query($slug: String!) { person(slug: $slug) { name } }",
+            "variables": {"slug": "alexey-leonov"},
+        },
+    )
     assert response.json() == {"data": {"person": {"name": "Alexey Leonov"}}}
 
 

@@ -36,18 +36,38 @@ def test_every_record_outcome_and_claim_has_a_source(docs: Docs) -> None:
 
 def test_every_crewed_flight_1961_to_1975(docs: Docs) -> None:
     crewed = sorted(
-        slug for slug, m in docs["missions"].items()
+        slug
+        for slug, m in docs["missions"].items()
         if m["crewed"] and m["launchDate"] and "1961" <= m["launchDate"][:4] <= "1975"
     )
     expected = {
         *(f"vostok-{n}" for n in range(1, 7)),
-        "freedom-7", "liberty-bell-7", "friendship-7", "aurora-7", "sigma-7", "faith-7",
-        "voskhod-1", "voskhod-2",
-        "gemini-3", "gemini-4", "gemini-5", "gemini-7", "gemini-6a", "gemini-8", "gemini-9a",
-        "gemini-10", "gemini-11", "gemini-12",
+        "freedom-7",
+        "liberty-bell-7",
+        "friendship-7",
+        "aurora-7",
+        "sigma-7",
+        "faith-7",
+        "voskhod-1",
+        "voskhod-2",
+        "gemini-3",
+        "gemini-4",
+        "gemini-5",
+        "gemini-7",
+        "gemini-6a",
+        "gemini-8",
+        "gemini-9a",
+        "gemini-10",
+        "gemini-11",
+        "gemini-12",
         *(f"apollo-{n}" for n in range(7, 18)),
-        "soyuz-1", *(f"soyuz-{n}" for n in range(3, 20)), "soyuz-18a",
-        "skylab-2", "skylab-3", "skylab-4", "apollo-soyuz",
+        "soyuz-1",
+        *(f"soyuz-{n}" for n in range(3, 20)),
+        "soyuz-18a",
+        "skylab-2",
+        "skylab-3",
+        "skylab-4",
+        "apollo-soyuz",
     }
     assert set(crewed) == expected
     assert len(crewed) == 58
@@ -87,33 +107,44 @@ def test_facts_from_the_source_document(docs: Docs) -> None:
     voskhod_2 = docs["missions"]["voskhod-2"]
     assert voskhod_2["launchDate"] == "1965-03-18"
     distances = [c for c in voskhod_2["claims"] if c["topic"] == "landing-miss-distance"]
-    assert any("386" in c["value"] and any(s["key"] == "wikipedia-space-race" for s in c["sources"])
-               for c in distances)
+    assert any(
+        "386" in c["value"] and any(s["key"] == "wikipedia-space-race" for s in c["sources"])
+        for c in distances
+    )
     assert docs["missions"]["voskhod-3"]["status"] == "CANCELLED"
     assert docs["missions"]["voskhod-4"]["status"] == "CANCELLED"
     assert docs["persons"]["sergei-korolev"]["deathDate"] == "1966-01-14"
-    assert any(c["topic"] == "judgement-of-korolev" for c in docs["persons"]["asif-siddiqi"]["claims"])
+    assert any(
+        c["topic"] == "judgement-of-korolev" for c in docs["persons"]["asif-siddiqi"]["claims"]
+    )
     zond, n1 = docs["programs"]["zond"], docs["programs"]["n1-l3"]
     assert (zond["organization"], zond["crewCapacity"]) == ("OKB-52", 2)
     assert {"person": "vladimir-chelomey", "role": zond["people"][0]["role"]} in zond["people"]
-    n1_launches = [m for m in docs["missions"].values()
-                   if m["program"] == "n1-l3" and m["_id"].startswith("n1-launch")]
-    assert len(n1_launches) == 4 and all(m["status"] == "FAILURE" for m in n1_launches)
+    n1_launches = [
+        m
+        for m in docs["missions"].values()
+        if m["program"] == "n1-l3" and m["_id"].startswith("n1-launch")
+    ]
+    assert len(n1_launches) == 4
+    assert all(m["status"] == "FAILURE" for m in n1_launches)
     assert {"person": "sergei-korolev", "role": "Chief Designer"} in n1["people"]
 
 
 def test_milestones(docs: Docs) -> None:
     assert docs["missions"]["sputnik-1"]["launchDate"] == "1957-10-04"
     apollo_11 = docs["missions"]["apollo-11"]
-    assert [c["person"] for c in apollo_11["crew"]] == ["neil-armstrong", "michael-collins",
-                                                       "buzz-aldrin"]
+    assert [c["person"] for c in apollo_11["crew"]] == [
+        "neil-armstrong",
+        "michael-collins",
+        "buzz-aldrin",
+    ]
     assert any(o["date"] == "1969-07-20" for o in apollo_11["outcomes"])
 
 
 def _shingles(text: str, size: int = 8) -> set[tuple[str, ...]]:
     text = re.sub(r"[\"“][^\"”]*[\"”]", " ", text)  # quotations, marked and attributed, are fine
     words = re.findall(r"[a-z0-9]+", text.lower())
-    return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
 @pytest.mark.skipif(not SOURCE_DOCUMENT.exists(), reason="shared/sources is not beside the repo")
@@ -122,7 +153,10 @@ def test_no_sentence_is_copied_from_the_source_document(docs: Docs) -> None:
     copied = []
     for collection in docs.values():
         for doc in collection.values():
-            texts = [doc.get("summary") or "", *(o["summary"] for o in doc.get("outcomes", [])),
-                     *(c["value"] for c in doc["claims"])]
+            texts = [
+                doc.get("summary") or "",
+                *(o["summary"] for o in doc.get("outcomes", [])),
+                *(c["value"] for c in doc["claims"]),
+            ]
             copied += [(doc["_id"], " ".join(s)) for t in texts for s in _shingles(t) & source]
     assert copied == []

@@ -17,8 +17,10 @@ Document = dict[str, Any]
 
 
 def snapshot(db: Database[Document]) -> dict[str, list[Document]]:
-    return {name: list(db[name].find().sort("_id")) for name in ("programs", "missions",
-                                                                  "persons", "events")}
+    return {
+        name: list(db[name].find().sort("_id"))
+        for name in ("programs", "missions", "persons", "events")
+    }
 
 
 def edit(path: Path, change: Any) -> None:
@@ -37,9 +39,7 @@ def test_first_load_inserts_everything(db: Database[Document], seeds: Path) -> N
     assert db.missions.find_one({"_id": "voskhod-2"})["program"] == "voskhod"
 
 
-def test_second_load_of_the_same_input_changes_nothing(
-    db: Database[Document], seeds: Path
-) -> None:
+def test_second_load_of_the_same_input_changes_nothing(db: Database[Document], seeds: Path) -> None:
     load(db, [str(seeds)])
     before = snapshot(db)
     report = load(db, [str(seeds)])
@@ -49,9 +49,7 @@ def test_second_load_of_the_same_input_changes_nothing(
     assert snapshot(db) == before
 
 
-def test_changing_one_record_changes_only_that_record(
-    db: Database[Document], seeds: Path
-) -> None:
+def test_changing_one_record_changes_only_that_record(db: Database[Document], seeds: Path) -> None:
     load(db, [str(seeds)])
     before = snapshot(db)
 
@@ -109,8 +107,14 @@ def test_broken_input_is_rejected_whole_and_previous_data_stays(
         load(db, [str(seeds)])
     messages = [str(p) for p in caught.value.problems]
     by_field = {p.field: p for p in caught.value.problems}
-    assert {"crew[1].person", "status", "launchDate", "summary", "lauchVehicle",
-            "sources[0]"} <= set(by_field)
+    assert {
+        "crew[1].person",
+        "status",
+        "launchDate",
+        "summary",
+        "lauchVehicle",
+        "sources[0]",
+    } <= set(by_field)
     for problem in caught.value.problems:
         assert problem.file.endswith("missions/voskhod.yaml")
         assert "(voskhod-2)" in problem.record
@@ -140,7 +144,8 @@ def test_duplicate_slug_names_both_places(db: Database[Document], seeds: Path) -
         load(db, [str(seeds)])
     (problem,) = caught.value.problems
     assert problem.field == "slug"
-    assert "persons/" in problem.message and "is also" in problem.message
+    assert "persons/" in problem.message
+    assert "is also" in problem.message
 
 
 def test_a_load_that_dies_before_the_swap_leaves_previous_data(
@@ -148,8 +153,10 @@ def test_a_load_that_dies_before_the_swap_leaves_previous_data(
 ) -> None:
     load(db, [str(seeds)])
     before = snapshot(db)
-    edit(seeds / "missions" / "voskhod.yaml",
-         lambda missions: missions[0].update(summary="A change that never lands."))
+    edit(
+        seeds / "missions" / "voskhod.yaml",
+        lambda missions: missions[0].update(summary="A change that never lands."),
+    )
     staged: list[str] = []
     real_stage = writer._stage
 

@@ -36,7 +36,9 @@ def execute(open_store: Callable[[], AsyncStore]) -> Execute:
             store = open_store()
             try:
                 return await schema.execute(
-                    query, variable_values=variables, context_value=Context.for_request(Reader(store))
+                    query,
+                    variable_values=variables,
+                    context_value=Context.for_request(Reader(store)),
                 )
             finally:
                 await store.close()

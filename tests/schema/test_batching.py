@@ -45,19 +45,35 @@ DEPTH_BOUND = 6
 def seeds_with_extra_missions(target: Path, extra: int) -> Path:
     """The bundled seeds plus `extra` made-up crewed missions spread over every program."""
     seeds = Path(shutil.copytree(BUNDLED_SEEDS, target))
-    programs = [p["slug"] for f in (seeds / "programs").glob("*.yaml")
-                for p in yaml.safe_load(f.read_text())]
-    people = [p["slug"] for f in (seeds / "persons").glob("*.yaml")
-              for p in yaml.safe_load(f.read_text())]
+    programs = [
+        p["slug"]
+        for f in (seeds / "programs").glob("*.yaml")
+        for p in yaml.safe_load(f.read_text())
+    ]
+    people = [
+        p["slug"] for f in (seeds / "persons").glob("*.yaml") for p in yaml.safe_load(f.read_text())
+    ]
     missions = [
         {
-            "slug": f"test-flight-{i}", "name": f"Test Flight {i}", "program": programs[i % len(programs)],
-            "country": "SU", "crewed": True, "status": "SUCCESS",
+            "slug": f"test-flight-{i}",
+            "name": f"Test Flight {i}",
+            "program": programs[i % len(programs)],
+            "country": "SU",
+            "crewed": True,
+            "status": "SUCCESS",
             "launchDate": f"{1961 + i % 15}-0{1 + i % 9}",
-            "crew": [{"person": people[i % len(people)], "role": "Commander"},
-                     {"person": people[(i * 7 + 3) % len(people)], "role": "Pilot"}],
-            "outcomes": [{"kind": "ACHIEVEMENT", "summary": "Made up for a test.",
-                          "people": [people[i % len(people)]], "sources": ["wikipedia-space-race"]}],
+            "crew": [
+                {"person": people[i % len(people)], "role": "Commander"},
+                {"person": people[(i * 7 + 3) % len(people)], "role": "Pilot"},
+            ],
+            "outcomes": [
+                {
+                    "kind": "ACHIEVEMENT",
+                    "summary": "Made up for a test.",
+                    "people": [people[i % len(people)]],
+                    "sources": ["wikipedia-space-race"],
+                }
+            ],
             "sources": ["wikipedia-space-race"],
         }
         for i in range(extra)
@@ -95,7 +111,8 @@ def run_tree(store: AsyncStore) -> dict[str, Any]:
 def objects_in(data: dict[str, Any]) -> int:
     return sum(
         1 + len(m["crew"]) + len(m["outcomes"])
-        for p in data["programs"]["nodes"] for m in p["missions"]["nodes"]
+        for p in data["programs"]["nodes"]
+        for m in p["missions"]["nodes"]
     )
 
 

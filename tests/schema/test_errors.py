@@ -8,7 +8,9 @@ import pytest
 
 from tests.schema.conftest import Execute
 
-PAGE = "query($first: Int, $after: String) { missions(first: $first, after: $after) { nodes { slug } } }"
+PAGE = """query($first: Int, $after: String) {
+  missions(first: $first, after: $after) { nodes { slug } }
+}"""
 
 
 def only_error(result):  # type: ignore[no-untyped-def]
@@ -21,7 +23,9 @@ def test_first_above_100_is_an_error_not_a_silent_cap(execute: Execute) -> None:
     error = only_error(execute(PAGE, first=1000))
     assert error.extensions["code"] == "BAD_USER_INPUT"
     assert error.path == ["missions"]
-    assert "first" in error.message and "100" in error.message and "1000" in error.message
+    assert "first" in error.message
+    assert "100" in error.message
+    assert "1000" in error.message
 
 
 def test_negative_first_is_an_error(execute: Execute) -> None:
@@ -89,8 +93,9 @@ SEARCH = """query($q: String!, $f: PersonFilter) {
 }"""
 
 
-@pytest.mark.parametrize(("text", "plain"), [('{"$gt": ""}', "gt"), ("$where", "where"),
-                                              ("$regex", "regex")])
+@pytest.mark.parametrize(
+    ("text", "plain"), [('{"$gt": ""}', "gt"), ("$where", "where"), ("$regex", "regex")]
+)
 def test_operator_shaped_text_is_searched_as_plain_text(
     execute: Execute, text: str, plain: str
 ) -> None:

@@ -17,7 +17,9 @@ def voskhod_2(answer: dict[str, Any]) -> None:
     mission = answer["mission"]
     assert mission["launchDate"] == "1965-03-18"
     assert [(c["role"], c["person"]["name"]) for c in mission["crew"]] == [
-        ("Commander", "Pavel Belyayev"), ("Pilot", "Alexey Leonov")]
+        ("Commander", "Pavel Belyayev"),
+        ("Pilot", "Alexey Leonov"),
+    ]
     kinds = {o["kind"] for o in mission["outcomes"]}
     assert {"FIRST", "ANOMALY"} <= kinds
 
@@ -36,8 +38,9 @@ def person_flights(answer: dict[str, Any]) -> None:
     assert person["birthDate"] == "1934-05-30"
     assert person["deathDate"] == "2019-10-11"
     assert [f["mission"]["name"] for f in person["flights"]] == ["Voskhod 2", "Soyuz 19"]
-    assert any(o["kind"] == "FIRST" and o["mission"]["name"] == "Voskhod 2"
-               for o in person["outcomes"])
+    assert any(
+        o["kind"] == "FIRST" and o["mission"]["name"] == "Voskhod 2" for o in person["outcomes"]
+    )
 
 
 def timeline(answer: dict[str, Any]) -> None:

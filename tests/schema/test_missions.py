@@ -71,16 +71,26 @@ query Missions($first: Int, $after: String, $filter: MissionFilter, $orderBy: Mi
 
 
 def test_filters_combine(execute: Execute) -> None:
-    result = data(execute(MISSIONS, first=100, filter={
-        "country": "SU", "crewed": True, "launchedFrom": "1964", "launchedTo": "1965",
-    }))["missions"]
+    result = data(
+        execute(
+            MISSIONS,
+            first=100,
+            filter={
+                "country": "SU",
+                "crewed": True,
+                "launchedFrom": "1964",
+                "launchedTo": "1965",
+            },
+        )
+    )["missions"]
     assert [m["slug"] for m in result["nodes"]] == ["voskhod-1", "voskhod-2"]
     assert result["totalCount"] == 2
 
 
 def test_partial_dates_compare_by_the_days_they_span(execute: Execute) -> None:
-    march = data(execute(MISSIONS, filter={"launchedFrom": "1965-03-01",
-                                           "launchedTo": "1965-03-31"}))["missions"]
+    march = data(
+        execute(MISSIONS, filter={"launchedFrom": "1965-03-01", "launchedTo": "1965-03-31"})
+    )["missions"]
     assert {"voskhod-2", "gemini-3"} <= {m["slug"] for m in march["nodes"]}
     assert all(m["launchDate"].startswith("1965-03") for m in march["nodes"])
 
@@ -93,10 +103,12 @@ def test_crew_member_filter(execute: Execute) -> None:
 def test_orders(execute: Execute) -> None:
     filter_ = {"program": "gemini", "crewed": True}
     asc = data(execute(MISSIONS, filter=filter_, first=100))["missions"]["nodes"]
-    desc = data(execute(MISSIONS, filter=filter_, first=100,
-                        orderBy="LAUNCH_DATE_DESC"))["missions"]["nodes"]
-    by_name = data(execute(MISSIONS, filter=filter_, first=100,
-                           orderBy="NAME_ASC"))["missions"]["nodes"]
+    desc = data(execute(MISSIONS, filter=filter_, first=100, orderBy="LAUNCH_DATE_DESC"))[
+        "missions"
+    ]["nodes"]
+    by_name = data(execute(MISSIONS, filter=filter_, first=100, orderBy="NAME_ASC"))["missions"][
+        "nodes"
+    ]
     dates = [m["launchDate"] for m in asc]
     assert dates == sorted(dates)
     assert desc == asc[::-1]

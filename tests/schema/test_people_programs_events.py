@@ -32,12 +32,15 @@ def test_another_spelling_finds_the_person(execute: Execute) -> None:
 
 
 def test_people_filters(execute: Execute) -> None:
-    query = "query($f: PersonFilter) { people(filter: $f, first: 100) { totalCount nodes { slug country occupations } } }"
+    query = """query($f: PersonFilter) {
+      people(filter: $f, first: 100) { totalCount nodes { slug country occupations } }
+    }"""
     cosmonauts = data(execute(query, f={"occupation": "cosmonaut"}))["people"]
     assert cosmonauts["totalCount"] > 20
     assert all("cosmonaut" in p["occupations"] for p in cosmonauts["nodes"])
     us = data(execute(query, f={"country": "us"}))["people"]["nodes"]
-    assert us and all(p["country"] == "US" for p in us)
+    assert us
+    assert all(p["country"] == "US" for p in us)
     leonov = data(execute(query, f={"nameContains": "ЛЕОНОВ"}))["people"]["nodes"]
     assert [p["slug"] for p in leonov] == ["alexey-leonov"]
 
@@ -72,7 +75,8 @@ def test_zond_and_n1_l3_as_the_source_describes_them(execute: Execute) -> None:
     assert any("Proton" in v for v in zond["launchVehicles"])
     n1 = data(execute(PROGRAM, slug="n1-l3"))["program"]
     assert any("N1" in v for v in n1["launchVehicles"])
-    assert any("LOK" in s for s in n1["spacecraft"]) and any("LK" in s for s in n1["spacecraft"])
+    assert any("LOK" in s for s in n1["spacecraft"])
+    assert any("LK" in s for s in n1["spacecraft"])
     launches = [m["slug"] for m in n1["missions"]["nodes"] if m["slug"].startswith("n1-launch")]
     assert launches == ["n1-launch-1", "n1-launch-2", "n1-launch-3", "n1-launch-4"]
 

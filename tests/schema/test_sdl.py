@@ -47,6 +47,7 @@ def test_every_type_field_and_argument_has_a_description() -> None:
                     if not arg.description:
                         undocumented.append(f"{name}.{field_name}({arg_name}:)")
         if isinstance(type_, GraphQLEnumType):
-            undocumented += [f"{name}.{v}" for v, value in type_.values.items()
-                             if not value.description]
+            undocumented += [
+                f"{name}.{v}" for v, value in type_.values.items() if not value.description
+            ]
     assert undocumented == []

@@ -39,13 +39,22 @@ def test_search_respects_first(execute: Execute) -> None:
     assert error.extensions["code"] == "BAD_USER_INPUT"
 
 
-NODE = "query($id: ID!) { node(id: $id) { __typename id ... on Mission { slug } ... on Person { slug } ... on Program { slug } ... on Event { slug } } }"
+NODE = """query($id: ID!) {
+  node(id: $id) {
+    __typename id
+    ... on Mission { slug } ... on Person { slug } ... on Program { slug } ... on Event { slug }
+  }
+}"""
 
 
 @pytest.mark.parametrize(
     ("field", "slug", "type_name"),
-    [("mission", "voskhod-2", "Mission"), ("person", "alexey-leonov", "Person"),
-     ("program", "gemini", "Program"), ("event", "kennedy-assassination", "Event")],
+    [
+        ("mission", "voskhod-2", "Mission"),
+        ("person", "alexey-leonov", "Person"),
+        ("program", "gemini", "Program"),
+        ("event", "kennedy-assassination", "Event"),
+    ],
 )
 def test_every_node_type_round_trips(
     execute: Execute, field: str, slug: str, type_name: str
@@ -57,8 +66,12 @@ def test_every_node_type_round_trips(
 
 @pytest.mark.parametrize(
     "node_id",
-    ["nonsense", base64.b64encode(b"Mission:voskhod-9").decode(),
-     base64.b64encode(b"Rocket:n1").decode(), ""],
+    [
+        "nonsense",
+        base64.b64encode(b"Mission:voskhod-9").decode(),
+        base64.b64encode(b"Rocket:n1").decode(),
+        "",
+    ],
 )
 def test_unknown_ids_are_null(execute: Execute, node_id: str) -> None:
     assert data(execute(NODE, id=node_id)) == {"node": None}

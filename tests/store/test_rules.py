@@ -17,12 +17,23 @@ Document = dict[str, Any]
 
 def minimal_person(**changes: Any) -> Document:
     person: Document = {
-        "_id": "alexey-leonov", "name": "Alexey Leonov", "nativeName": None, "aliases": [],
-        "country": "SU", "occupations": ["cosmonaut"], "birthDate": "1934-05-30",
-        "deathDate": None, "summary": None, "claims": [],
+        "_id": "alexey-leonov",
+        "name": "Alexey Leonov",
+        "nativeName": None,
+        "aliases": [],
+        "country": "SU",
+        "occupations": ["cosmonaut"],
+        "birthDate": "1934-05-30",
+        "deathDate": None,
+        "summary": None,
+        "claims": [],
         "sources": [{"key": "k", "title": "T", "publisher": None, "url": None}],
-        "_slugs": ["alexey-leonov"], "_names": ["alexey leonov"], "_search": ["alexey leonov"],
-        "_sortName": "alexey leonov", "_sortDate": "1934-05-30", "_hash": "h",
+        "_slugs": ["alexey-leonov"],
+        "_names": ["alexey leonov"],
+        "_search": ["alexey leonov"],
+        "_sortName": "alexey leonov",
+        "_sortDate": "1934-05-30",
+        "_hash": "h",
     }
     person.update(changes)
     return person

@@ -17,13 +17,21 @@ def test_defaults_are_the_embedded_store() -> None:
 
 
 def test_values_are_read_from_the_environment(tmp_path: Path) -> None:
-    settings = Settings.from_env({
-        "MONGODB_URI": "mongodb://db:27017", "MONGODB_DATABASE": "history",
-        "MONGODB_TIMEOUT_MS": "500", "SPACERACE_SEEDS": str(tmp_path),
-    })
+    settings = Settings.from_env(
+        {
+            "MONGODB_URI": "mongodb://db:27017",
+            "MONGODB_DATABASE": "history",
+            "MONGODB_TIMEOUT_MS": "500",
+            "SPACERACE_SEEDS": str(tmp_path),
+        }
+    )
     assert not settings.embedded
-    assert (settings.mongodb_uri, settings.database, settings.timeout_ms, settings.seeds_path) \
-        == ("mongodb://db:27017", "history", 500, tmp_path)
+    assert (settings.mongodb_uri, settings.database, settings.timeout_ms, settings.seeds_path) == (
+        "mongodb://db:27017",
+        "history",
+        500,
+        tmp_path,
+    )
 
 
 @pytest.mark.parametrize(
@@ -46,6 +54,10 @@ def test_the_uri_may_name_the_database() -> None:
 
 
 def test_an_unreachable_server_fails_within_the_timeout() -> None:
-    settings = Settings.from_env({"MONGODB_URI": "mongodb://127.0.0.1:9/", "MONGODB_TIMEOUT_MS": "200"})
-    with pytest.raises(StoreUnavailable, match="cannot reach MongoDB at mongodb://127.0.0.1:9/"):
+    settings = Settings.from_env(
+        {"MONGODB_URI": "mongodb://127.0.0.1:9/", "MONGODB_TIMEOUT_MS": "200"}
+    )
+    with pytest.raises(
+        StoreUnavailable, match=r"cannot reach MongoDB at mongodb://127\.0\.0\.1:9/"
+    ):
         connect(settings)
