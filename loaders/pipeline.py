@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pymongo.database import Database
-
 from loaders import checks
 from loaders.documents import Document, build
 from loaders.problems import LoadError, Problem
 from loaders.records import COLLECTIONS, Loader, RawDataset, Record, SourceDefinition
 from loaders.seeds import SeedLoader
 from store import rules, writer
+from store.connection import StoreDatabase
 from store.rules import SOURCE
 
 LOADERS: list[Loader] = [SeedLoader()]
@@ -60,7 +59,7 @@ def prepare(raw: RawDataset) -> dict[str, list[Document]]:
 
 
 def load(
-    db: Database[Document],
+    db: StoreDatabase,
     paths: Iterable[str],
     *,
     dry_run: bool = False,

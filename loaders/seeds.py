@@ -107,6 +107,7 @@ def _parse(text: str) -> tuple[Any, Any]:
 def _display(file: Path) -> str:
     """A path as a person would type it: relative to the working folder if inside it."""
     try:
-        return os.path.relpath(file)
+        relative = os.path.relpath(file)
     except ValueError:  # pragma: no cover - another drive on Windows
         return str(file)
+    return str(file.resolve()) if relative.startswith("..") else relative

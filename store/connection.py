@@ -12,6 +12,8 @@ from pymongo.errors import PyMongoError
 from store.settings import Settings
 
 Document = dict[str, Any]
+StoreDatabase = Database[Document]
+"""A synchronous database handle, as the loaders write through it."""
 
 
 class StoreUnavailable(RuntimeError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -27,8 +28,9 @@ def test_committed_sdl_matches_the_code() -> None:
 
 
 def test_the_contract_is_a_subset_of_the_served_schema() -> None:
-    contract_file = CONTRACT if CONTRACT.exists() else ROOT / "docs" / "api-contract.graphql"
-    contract = build_schema(contract_file.read_text(encoding="utf-8"))
+    if not CONTRACT.exists():
+        pytest.skip(f"the public contract is not at {CONTRACT} (shared/ beside the repo)")
+    contract = build_schema(CONTRACT.read_text(encoding="utf-8"))
     assert list(missing_from(schema._schema, contract)) == []
 
 
