@@ -121,7 +121,11 @@ def _derive(collection: str, doc: Document, problems: list[tuple[str, str]]) -> 
     )
     names: list[str] = [n for n in candidates if isinstance(n, str)]
     slug = doc["_id"] if isinstance(doc["_id"], str) else ""
-    doc["_slugs"] = sorted({slug, *(slugify(n) for n in names)} - {""})
+    slugs = {slugify(n) for n in names}
+    if collection == "persons":
+        latin = [doc.get("name"), *_strings(doc["aliases"])]
+        slugs |= {short for n in latin if isinstance(n, str) and (short := _first_and_last(n))}
+    doc["_slugs"] = sorted({slug, *slugs} - {""})
     doc["_names"] = list(dict.fromkeys(fold(name) for name in names))
     summary = doc.get("summary")
     doc["_search"] = [*doc["_names"], *([fold(summary)] if isinstance(summary, str) else [])]
@@ -144,6 +148,16 @@ def _derive(collection: str, doc: Document, problems: list[tuple[str, str]]) -> 
     elif collection == "persons":
         start = _span(doc, "birthDate", problems)[0]
     doc["_sortDate"] = start or UNKNOWN_DATE
+
+
+_SUFFIXES = {"jr", "sr", "ii", "iii"}
+
+
+def _first_and_last(name: str) -> str | None:
+    """ "Virgil Ivan Grissom" and "Edward H. White II" answer to "virgil-grissom" and
+    "edward-white" too."""
+    words = [w for w in slugify(name).split("-") if w not in _SUFFIXES]
+    return f"{words[0]}-{words[-1]}" if len(words) >= 2 else None
 
 
 def _span(doc: Document, field: str, problems: list[tuple[str, str]]) -> tuple[Any, Any]:

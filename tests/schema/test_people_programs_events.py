@@ -103,3 +103,12 @@ def test_timeline_is_in_date_order_and_filters(execute: Execute) -> None:
     assert by_slug
     deaths = data(execute(TIMELINE, filter={"kind": "DEATH", "person": "sergei-korolev"}))
     assert [e["date"] for e in deaths["timeline"]["nodes"]] == ["1966-01-14"]
+
+
+def test_first_and_last_name_finds_a_person_with_middle_names(execute: Execute) -> None:
+    for slug, expected in [
+        ("virgil-grissom", "gus-grissom"),
+        ("john-kennedy", "john-f-kennedy"),
+        ("edward-white", "ed-white"),
+    ]:
+        assert data(execute(PERSON, slug=slug))["person"]["slug"] == expected
