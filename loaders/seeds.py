@@ -1,4 +1,5 @@
-"""The seed loader: the curated YAML files under `seeds/`."""
+"""The seed loader: the curated YAML files under `seeds/`, and JSON files of the
+same shapes (what `spacerace generate` writes)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 
 from loaders.problems import Problem
@@ -17,22 +19,23 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _YamlLoader = yaml.SafeLoader
 
 FOLDERS = ("sources", *COLLECTIONS)
+SUFFIXES = {".yaml", ".yml", ".json"}
 
 
 class SeedLoader:
     """Reads a seeds folder (sources/, programs/, missions/, persons/, events/)
-    or a single YAML file inside one of those folders."""
+    or a single YAML or JSON file inside one of those folders."""
 
     def accepts(self, path: str) -> bool:
         target = Path(path)
         if target.is_dir():
             return any((target / folder).is_dir() for folder in FOLDERS)
-        return target.suffix in {".yaml", ".yml"} and target.parent.name in FOLDERS
+        return target.suffix in SUFFIXES and target.parent.name in FOLDERS
 
     def read(self, path: str) -> RawDataset:
         target = Path(path)
         files = (
-            sorted(f for folder in FOLDERS for f in _yaml_files(target / folder))
+            sorted(f for folder in FOLDERS for f in _seed_files(target / folder))
             if target.is_dir()
             else [target]
         )
@@ -42,66 +45,110 @@ class SeedLoader:
         return dataset
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    return [f for f in folder.glob("*.y*ml") if f.suffix in {".yaml", ".yml"}]
+def _seed_files(folder: Path) -> list[Path]:
+    return [f for f in folder.glob("*") if f.suffix in SUFFIXES and f.is_file()]
+
+
+class _Unreadable(Exception):
+    """A file that is not text of its format: the message, and the line if known."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _Lines:
+    """Where each top-level entry of a parsed file starts. YAML keeps its node tree
+    for that; a JSON file has no positions (orjson gives none), so every line is 0
+    and problems name the file, record index and slug instead."""
+
+    def __init__(self, node: Any = None) -> None:
+        self._node = node
+
+    def of_keys(self) -> dict[Any, int]:
+        if self._node is None:
+            return {}
+        return {key_node.value: key_node.start_mark.line + 1 for key_node, _ in self._node.value}
+
+    def of_items(self, count: int) -> list[int]:
+        if self._node is None:
+            return [0] * count
+        return [item_node.start_mark.line + 1 for item_node in self._node.value]
 
 
 def read_file(file: Path) -> RawDataset:
-    """One seed file, its kind given by the folder it is in."""
+    """One seed file, its kind given by the folder it is in, its format by its suffix."""
     name = _display(file)
     dataset = RawDataset()
     try:
-        node, data = _parse(file.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as error:
-        dataset.problems.append(Problem(name, 0, "", "", f"is not UTF-8: {error}"))
-        return dataset
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        dataset.problems.append(Problem(name, line, "", "", f"is not valid YAML: {error}"))
+        data, lines = _parse_json(file) if file.suffix == ".json" else _parse_yaml(file)
+    except _Unreadable as error:
+        dataset.problems.append(Problem(name, error.line, "", "", error.message))
         return dataset
     kind = file.parent.name
     if kind == "sources":
-        _read_sources(name, node, data, dataset)
+        _read_sources(name, lines, data, dataset)
     else:
-        _read_records(kind, name, node, data, dataset)
+        _read_records(kind, name, lines, data, dataset)
     return dataset
 
 
-def _read_sources(name: str, node: Any, data: Any, dataset: RawDataset) -> None:
+def _read_sources(name: str, lines: _Lines, data: Any, dataset: RawDataset) -> None:
     if data is None:
         return
     if not isinstance(data, dict):
         dataset.problems.append(Problem(name, 1, "", "", "must be a mapping of source keys"))
         return
-    lines = {key_node.value: key_node.start_mark.line + 1 for key_node, _ in node.value}
+    key_lines = lines.of_keys()
     for key, value in data.items():
-        dataset.sources.append(SourceDefinition(str(key), name, lines.get(key, 0), value))
+        dataset.sources.append(SourceDefinition(str(key), name, key_lines.get(key, 0), value))
 
 
-def _read_records(kind: str, name: str, node: Any, data: Any, dataset: RawDataset) -> None:
+def _read_records(kind: str, name: str, lines: _Lines, data: Any, dataset: RawDataset) -> None:
     if data is None:
         return
     if not isinstance(data, list):
         dataset.problems.append(Problem(name, 1, "", "", f"must be a list of {kind} records"))
         return
-    for index, (item_node, item) in enumerate(zip(node.value, data, strict=True), start=1):
-        line = item_node.start_mark.line + 1
+    item_lines = lines.of_items(len(data))
+    for index, (line, item) in enumerate(zip(item_lines, data, strict=True), start=1):
         if not isinstance(item, dict):
             dataset.problems.append(Problem(name, line, f"record {index}", "", "is not a mapping"))
             continue
         dataset.records.append(Record(kind, name, line, index, item))
 
 
-def _parse(text: str) -> tuple[Any, Any]:
-    """The YAML node tree (for line numbers) and the data it holds."""
-    loader = _YamlLoader(text)
+def _parse_yaml(file: Path) -> tuple[Any, _Lines]:
+    """The data a YAML file holds, and its node tree for line numbers."""
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    return node, data
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise _Unreadable(0, f"is not UTF-8: {error}") from None
+    try:
+        loader = _YamlLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise _Unreadable(mark.line + 1 if mark else 0, f"is not valid YAML: {error}") from None
+    return data, _Lines(node)
+
+
+def _parse_json(file: Path) -> tuple[Any, _Lines]:
+    """The data a JSON file holds (no line numbers: see `_Lines`)."""
+    raw = file.read_bytes()
+    try:
+        return orjson.loads(raw), _Lines()
+    except orjson.JSONDecodeError as error:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as not_utf8:
+            raise _Unreadable(0, f"is not UTF-8: {not_utf8}") from None
+        raise _Unreadable(error.lineno, f"is not valid JSON: {error}") from None
 
 
 def _display(file: Path) -> str:
