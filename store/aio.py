@@ -27,6 +27,7 @@ class AsyncStore(Protocol):
     """What the readers need from a database."""
 
     round_trips: int
+    in_batch: int | None
 
     async def find(
         self,
@@ -51,6 +52,7 @@ class ServerStore:
 
     client: AsyncMongoClient[Document]
     db: AsyncDatabase[Document]
+    in_batch: int | None = None
     round_trips: int = field(default=0)
 
     @classmethod
@@ -58,7 +60,7 @@ class ServerStore:
         client: AsyncMongoClient[Document] = AsyncMongoClient(
             settings.mongodb_uri, **client_options(settings), **options
         )
-        return cls(client, client[database_name(settings)])
+        return cls(client, client[database_name(settings)], settings.in_batch)
 
     async def find(
         self,
@@ -89,6 +91,7 @@ class EmbeddedStore:
     """The in-process mongomock database of the embedded default."""
 
     db: Database[Document]
+    in_batch: int | None = None
     round_trips: int = field(default=0)
 
     async def find(

@@ -18,6 +18,7 @@ from store.text import fold
 HIDDEN = {"_search": 0, "_names": 0, "_hash": 0, "_slugs": 0}
 
 SEARCHED = ("programs", "missions", "persons", "events")
+OLDEST_FIRST = [("_sortDate", 1), ("_id", 1)]
 
 
 @dataclass
@@ -36,11 +37,33 @@ class Reader:
 
     async def by_ids(self, collection: str, ids: Sequence[str]) -> list[Document | None]:
         """Documents by slug, in the order asked, None where there is none."""
-        found = await self.store.find(
-            collection, {"_id": {"$in": list(set(ids))}}, projection=HIDDEN
-        )
+        found = await self._find_in(collection, "_id", ids)
         by_id = {doc["_id"]: doc for doc in found}
         return [by_id.get(slug) for slug in ids]
+
+    async def _find_in(
+        self,
+        collection: str,
+        field: str,
+        values: Sequence[str],
+        query: Query | None = None,
+        sort: Sequence[tuple[str, int]] | None = None,
+    ) -> list[Document]:
+        """Documents whose `field` is one of `values`: one command, or one per
+        `in_batch` values where the store sets a cap (merged back in order)."""
+        distinct = list(dict.fromkeys(values))
+        if not distinct:
+            return []
+        size = self.store.in_batch or len(distinct) or 1
+        found: list[Document] = []
+        for start in range(0, len(distinct), size):
+            chunk = {**(query or {}), field: {"$in": distinct[start : start + size]}}
+            found += await self.store.find(collection, chunk, projection=HIDDEN, sort=sort)
+        if len(distinct) > size:
+            found = list({doc["_id"]: doc for doc in found}.values())
+            for name, direction in reversed(sort or []):
+                found.sort(key=lambda doc: doc[name], reverse=direction < 0)
+        return found
 
     async def by_slug(self, collection: str, slug: str) -> Document | None:
         """A document by its slug or by the slug of one of its other names."""
@@ -64,32 +87,17 @@ class Reader:
         self, programs: Sequence[str], query: Query, order: Order
     ) -> list[list[Document]]:
         """Each program's missions matching `query`, in `order`."""
-        found = await self.store.find(
-            "missions",
-            {**query, "program": {"$in": list(set(programs))}},
-            projection=HIDDEN,
-            sort=order.sort,
-        )
+        found = await self._find_in("missions", "program", programs, query, order.sort)
         return _grouped(programs, found, lambda doc: [doc["program"]])
 
     async def flights_of(self, people: Sequence[str]) -> list[list[Document]]:
         """Each person's missions (as crew), oldest first."""
-        found = await self.store.find(
-            "missions",
-            {"crew.person": {"$in": list(set(people))}},
-            projection=HIDDEN,
-            sort=[("_sortDate", 1), ("_id", 1)],
-        )
+        found = await self._find_in("missions", "crew.person", people, sort=OLDEST_FIRST)
         return _grouped(people, found, lambda doc: [m["person"] for m in doc["crew"]])
 
     async def missions_with_outcomes_of(self, people: Sequence[str]) -> list[list[Document]]:
         """Each person's missions with an outcome that names them, oldest first."""
-        found = await self.store.find(
-            "missions",
-            {"outcomes.people": {"$in": list(set(people))}},
-            projection=HIDDEN,
-            sort=[("_sortDate", 1), ("_id", 1)],
-        )
+        found = await self._find_in("missions", "outcomes.people", people, sort=OLDEST_FIRST)
         return _grouped(
             people, found, lambda doc: [p for o in doc["outcomes"] for p in o["people"]]
         )

@@ -26,6 +26,9 @@ class Settings:
     database: str = "spacerace"
     timeout_ms: int = 2000
     seeds_path: Path = BUNDLED_SEEDS
+    in_batch: int | None = None
+    """At most this many values in one `$in` (None: no limit, right for MongoDB).
+    SecantusDB's `$in` is quadratic, so benchmarks on it set a cap."""
 
     @property
     def embedded(self) -> bool:
@@ -44,7 +47,8 @@ class Settings:
             raise SettingsError(f"MONGODB_DATABASE is not a valid database name: {database!r}")
         timeout_ms = _positive_int(env, "MONGODB_TIMEOUT_MS", cls.timeout_ms)
         seeds_path = Path(env.get("SPACERACE_SEEDS", "") or BUNDLED_SEEDS)
-        return cls(uri, database, timeout_ms, seeds_path)
+        in_batch = _positive_int(env, "MONGODB_IN_BATCH", 0) or None
+        return cls(uri, database, timeout_ms, seeds_path, in_batch)
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -54,7 +58,9 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number of milliseconds, got {raw!r}") from None
-    if value <= 0:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value <= 0 and default > 0:
         raise SettingsError(f"{name} must be positive, got {value}")
+    if value < 0:
+        raise SettingsError(f"{name} must not be negative, got {value}")
     return value

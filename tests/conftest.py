@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,8 @@ import pymongo
 import pytest
 from pymongo.database import Database
 
-from store.settings import BUNDLED_SEEDS
+from store.aio import AsyncStore, EmbeddedStore, ServerStore
+from store.settings import BUNDLED_SEEDS, Settings
 from tests.wire_server import WireServer
 
 Document = dict[str, Any]
@@ -76,3 +77,13 @@ def loaded_wire(wire_client: pymongo.MongoClient[Document], wire_server: WireSer
 
     load(wire_client["seeded"], [str(BUNDLED_SEEDS)])
     return wire_server.uri.replace("/?", "/seeded?")
+
+
+@pytest.fixture(params=["embedded", pytest.param("wire", marks=pytest.mark.wire)])
+def open_store(request: pytest.FixtureRequest) -> Callable[[], AsyncStore]:
+    """Opens a store on the loaded bundled seeds (call inside the event loop)."""
+    if request.param == "embedded":
+        db: Database[dict[str, Any]] = request.getfixturevalue("loaded_embedded")
+        return lambda: EmbeddedStore(db)
+    uri: str = request.getfixturevalue("loaded_wire")
+    return lambda: ServerStore.open(Settings(mongodb_uri=uri))

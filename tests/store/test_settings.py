@@ -41,11 +41,18 @@ def test_values_are_read_from_the_environment(tmp_path: Path) -> None:
         ({"MONGODB_TIMEOUT_MS": "soon"}, "MONGODB_TIMEOUT_MS must be a whole number"),
         ({"MONGODB_TIMEOUT_MS": "0"}, "MONGODB_TIMEOUT_MS must be positive"),
         ({"MONGODB_DATABASE": "a.b"}, "MONGODB_DATABASE is not a valid database name"),
+        ({"MONGODB_IN_BATCH": "-1"}, "MONGODB_IN_BATCH must not be negative"),
     ],
 )
 def test_bad_values_fail_fast_with_a_clear_message(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(env)
+
+
+def test_in_batch_caps_in_lists_only_when_set() -> None:
+    assert Settings.from_env({}).in_batch is None
+    assert Settings.from_env({"MONGODB_IN_BATCH": "0"}).in_batch is None
+    assert Settings.from_env({"MONGODB_IN_BATCH": "500"}).in_batch == 500
 
 
 def test_the_uri_may_name_the_database() -> None:

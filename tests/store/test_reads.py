@@ -1,0 +1,113 @@
+"""The data-access functions the API uses, without GraphQL or HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+import pytest
+
+from store.aio import AsyncStore
+from store.filters import EventFilter, MissionFilter, PersonFilter
+from store.paging import BY_DATE, BY_NAME, CursorError, encode_cursor
+from store.reads import Reader
+
+T = TypeVar("T")
+
+
+@pytest.fixture
+def read(open_store: Callable[[], AsyncStore]) -> Callable[..., Any]:
+    """Runs `action(reader)` on a fresh store, optionally with an `$in` cap."""
+
+    def run(action: Callable[[Reader], Coroutine[Any, Any, T]], in_batch: int | None = None) -> T:
+        async def main() -> T:
+            store = open_store()
+            store.in_batch = in_batch
+            try:
+                return await action(Reader(store))
+            finally:
+                await store.close()
+
+        return asyncio.run(main())
+
+    return run
+
+
+def test_by_ids_keeps_the_order_asked_and_marks_the_missing(read: Callable[..., Any]) -> None:
+    docs = read(lambda r: r.by_ids("missions", ["voskhod-2", "nope", "vostok-1", "voskhod-2"]))
+    assert [d and d["_id"] for d in docs] == ["voskhod-2", None, "vostok-1", "voskhod-2"]
+    assert "_hash" not in docs[0]
+    assert "_search" not in docs[0]
+
+
+def test_by_slug_prefers_the_own_slug_then_any_other_name(read: Callable[..., Any]) -> None:
+    assert read(lambda r: r.by_slug("missions", "mercury-atlas-6"))["_id"] == "friendship-7"
+    assert read(lambda r: r.by_slug("persons", "alexei-leonov"))["_id"] == "alexey-leonov"
+    assert read(lambda r: r.by_slug("persons", "nobody")) is None
+
+
+def test_keyset_pages_resume_after_the_cursor(read: Callable[..., Any]) -> None:
+    query = MissionFilter(country="SU", crewed=True).query()
+    first = read(lambda r: r.page("missions", query, BY_DATE, 5, None))
+    cursor = encode_cursor(BY_DATE, first.documents[-1])
+    second = read(lambda r: r.page("missions", query, BY_DATE, 5, cursor))
+    everything = read(lambda r: r.page("missions", query, BY_DATE, 100, None))
+    ids = [d["_id"] for d in everything.documents]
+    assert [d["_id"] for d in first.documents + second.documents] == ids[:10]
+    assert first.has_next
+    assert not everything.has_next
+    assert read(lambda r: r.count("missions", query)) == len(ids)
+    with pytest.raises(CursorError):
+        read(lambda r: r.page("missions", query, BY_NAME, 5, cursor))
+
+
+def test_partial_dates_filter_by_their_span(read: Callable[..., Any]) -> None:
+    query = MissionFilter(launched_from="1965-03", launched_to="1965-03").query()
+    docs = read(lambda r: r.page("missions", query, BY_DATE, 100, None)).documents
+    assert {"voskhod-2", "gemini-3"} <= {d["_id"] for d in docs}
+    assert all(d["launchDate"].startswith("1965-03") for d in docs)
+    events = EventFilter(date_from="1964-10-15", date_to="1964-10-15").query()
+    spanning = read(lambda r: r.page("events", events, BY_DATE, 100, None)).documents
+    assert any(d["date"] == "1964-10-14" and d["endDate"] == "1964-10-16" for d in spanning)
+
+
+def test_user_text_is_never_an_operator(read: Callable[..., Any]) -> None:
+    query = PersonFilter(name_contains='{"$ne": null}').query()
+    assert read(lambda r: r.count("persons", query)) == 0
+    assert read(lambda r: r.search(".*", 20)) == []
+
+
+@pytest.mark.parametrize("in_batch", [None, 1, 7])
+def test_relations_for_many_keys_in_one_call(
+    read: Callable[..., Any], in_batch: int | None
+) -> None:
+    people = ["alexey-leonov", "yuri-gagarin", "nobody", "pavel-belyayev"]
+    flights = read(lambda r: r.flights_of(people), in_batch)
+    assert [[m["_id"] for m in ms] for ms in flights] == [
+        ["voskhod-2", "soyuz-19"],
+        ["vostok-1"],
+        [],
+        ["voskhod-2"],
+    ]
+    outcomes = read(lambda r: r.missions_with_outcomes_of(people), in_batch)
+    assert "voskhod-2" in [m["_id"] for m in outcomes[0]]
+    by_program = read(
+        lambda r: r.missions_of_programs(["voskhod", "vostok"], {}, BY_DATE), in_batch
+    )
+    assert [m["_id"] for m in by_program[1]] == [f"vostok-{n}" for n in range(1, 7)]
+    assert [m["_id"] for m in by_program[0]][:2] == ["voskhod-1", "voskhod-2"]
+    docs = read(lambda r: r.by_ids("persons", people), in_batch)
+    assert [d and d["_id"] for d in docs] == [
+        "alexey-leonov",
+        "yuri-gagarin",
+        None,
+        "pavel-belyayev",
+    ]
+
+
+def test_search_ranks_names_before_summaries(read: Callable[..., Any]) -> None:
+    found = read(lambda r: r.search("Gagarin", 10))
+    assert found[0][0] == "persons"
+    assert found[0][1]["_id"] == "yuri-gagarin"
+    assert {"vostok-1"} <= {doc["_id"] for _, doc in found}
