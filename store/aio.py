@@ -20,6 +20,7 @@ from store.connection import Document, client_options, database_name
 from store.settings import Settings
 
 Filter = Mapping[str, Any]
+FIRST_BATCH = 100_000
 Sort = Sequence[tuple[str, int]]
 
 
@@ -72,7 +73,11 @@ class ServerStore:
         limit: int = 0,
     ) -> list[Document]:
         self.round_trips += 1
-        cursor = self.db[collection].find(query, projection, sort=sort, limit=limit)
+        # One reply for the whole answer where it fits in a message (16 MB), rather
+        # than a first batch of 101 documents and then getMore round trips.
+        cursor = self.db[collection].find(
+            query, projection, sort=sort, limit=limit, batch_size=limit or FIRST_BATCH
+        )
         return await cursor.to_list()
 
     async def count(self, collection: str, query: Filter) -> int:

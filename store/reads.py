@@ -54,15 +54,17 @@ class Reader:
         distinct = list(dict.fromkeys(values))
         if not distinct:
             return []
-        size = self.store.in_batch or len(distinct) or 1
+        size = self.store.in_batch or len(distinct)
         found: list[Document] = []
         for start in range(0, len(distinct), size):
             chunk = {**(query or {}), field: {"$in": distinct[start : start + size]}}
-            found += await self.store.find(collection, chunk, projection=HIDDEN, sort=sort)
+            found += await self.store.find(collection, chunk, projection=HIDDEN)
         if len(distinct) > size:
             found = list({doc["_id"]: doc for doc in found}.values())
-            for name, direction in reversed(sort or []):
-                found.sort(key=lambda doc: doc[name], reverse=direction < 0)
+        # These lists are read whole, so they are ordered here rather than by the
+        # server: cheap in Python, and a server-side sort is not free everywhere.
+        for name, direction in reversed(sort or []):
+            found.sort(key=lambda doc: doc[name], reverse=direction < 0)
         return found
 
     async def by_slug(self, collection: str, slug: str) -> Document | None:
