@@ -1,11 +1,13 @@
-"""The `spacerace` command: load data, serve the API."""
+"""The `spacerace` command: load data, serve the API, generate benchmark seeds."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from loaders.generate import generate
 from loaders.pipeline import load
 from loaders.problems import LoadError
 from loaders.progress import ProgressBar
@@ -59,7 +61,40 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
     serve_parser.add_argument("--port", type=int, default=8000, help="default: %(default)s")
     serve_parser.set_defaults(run=_serve)
+
+    generate_parser = commands.add_parser(
+        "generate",
+        help="write a large, invented seeds folder for benchmarks",
+        description="Write a seeds folder of N invented missions, with programs, people, "
+        "events and sources in the proportions of the curated dataset, as JSON files that "
+        "`spacerace load` reads. The same N and seed always give the same files. The data "
+        "is made up: use it for benchmarks only.",
+    )
+    generate_parser.add_argument(
+        "--missions", type=_count, required=True, metavar="N", help="how many missions"
+    )
+    generate_parser.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="random seed (default: %(default)s)"
+    )
+    generate_parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="the folder to write; it must not exist or be empty",
+    )
+    generate_parser.set_defaults(run=_generate)
     return parser
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -93,6 +128,23 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
             "(MONGODB_URI is not set: this wrote to an in-process store that ends with "
             "this command; set MONGODB_URI to load a real server.)"
         )
+    return 0
+
+
+def _generate(args: argparse.Namespace, settings: Settings) -> int:
+    out: Path = args.out
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        print(
+            f"spacerace: {out} is not an empty folder; generate writes only into a new "
+            "or empty one",
+            file=sys.stderr,
+        )
+        return 1
+    counts = generate(args.missions, out, seed=args.seed)
+    print(f"spacerace: wrote an invented dataset (seed {args.seed}) to {out}:")
+    for name, count in counts.items():
+        print(f"  {name:<10}{count:>9}")
+    print(f"Load it with: spacerace load {out}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -71,11 +72,16 @@ def encoding_faults(value: Any, path: str = "") -> Iterator[Finding]:
         yield path, fault
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
+
+
 def text_fault(text: str) -> str | None:
+    if _CONTROL.search(text):
+        return "contains a control character"
+    if text.isascii():
+        return None
     if "\ufffd" in text:
         return "contains U+FFFD, a character lost in decoding"
-    if any(ord(c) < 32 and c not in "\n\t" for c in text):
-        return "contains a control character"
     try:
         repaired = text.encode("cp1252").decode("utf-8")
     except UnicodeError:

@@ -10,11 +10,13 @@ def _index(*fields: str, name: str) -> IndexModel:
 
 
 def _common() -> list[IndexModel]:
-    """Lookups every collection answers: by any slug, by name or text, in order."""
+    """Lookups every collection answers: by any slug, and pages in either order.
+
+    `nameContains` and `search` match anywhere inside folded names and summaries
+    (unanchored patterns), which no B-tree index can seek; they scan.
+    """
     return [
         _index("_slugs", name="slugs"),
-        _index("_names", name="names"),
-        _index("_search", name="search"),
         _index("_sortDate", "_id", name="date_order"),
         _index("_sortName", "_id", name="name_order"),
     ]
@@ -28,8 +30,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         _index("crew.person", "_sortDate", name="crew_person"),
         _index("outcomes.people", name="outcome_people"),
         _index("country", "_sortDate", "_id", name="country"),
-        _index("status", "_sortDate", "_id", name="status"),
-        _index("crewed", "_sortDate", "_id", name="crewed"),
+        # `status` and `crewed` have a handful of values: the date order index
+        # with a filter serves them better than an index of their own.
         _index("_launchStart", "_launchEnd", name="launch_span"),
     ],
     "persons": [

@@ -57,12 +57,18 @@ _CYRILLIC = dict(
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+_TRANSLITERATION = str.maketrans(_CYRILLIC)
+
+
 def fold(text: str) -> str:
     """Lowercase ASCII words separated by single spaces."""
-    text = "".join(_CYRILLIC.get(char, char) for char in text.casefold())
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _NON_WORD.sub(" ", ascii_only).strip()
+    text = text.casefold()
+    if not text.isascii():
+        text = text.translate(_TRANSLITERATION)
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _NON_WORD.sub(" ", text).strip()
 
 
 def slugify(text: str) -> str:

@@ -63,6 +63,7 @@ class WireServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"secantusd-py exited: {self.log.read_text()}")
             try:
+                client: pymongo.MongoClient[dict[str, object]]
                 with pymongo.MongoClient(self.uri, serverSelectionTimeoutMS=200) as client:
                     client.admin.command("ping")
                 return

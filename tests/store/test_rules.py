@@ -10,7 +10,7 @@ from pymongo.database import Database
 from pymongo.errors import WriteError
 
 from loaders.pipeline import load
-from store.rules import mongo_validator, violations
+from store.rules import _FAST, _VALIDATORS, _report, mongo_validator, violations
 
 Document = dict[str, Any]
 
@@ -79,3 +79,24 @@ def test_the_server_enforces_the_same_rules(wire_db: Database[Document], seeds: 
         wire_db.persons.insert_one(minimal_person(_id="someone", country="USSR"))
     assert caught.value.code == 121
     wire_db.persons.insert_one(minimal_person(_id="someone-valid"))
+
+
+def mutations(doc: Document) -> list[Document]:
+    """Each top-level field removed, and each replaced by a value of another type."""
+    out = []
+    for key in doc:
+        removed = dict(doc)
+        del removed[key]
+        out.append(removed)
+        for value in (True, 7, 1.5, "x", "", [], [7], {}, {"title": 1}, None):
+            out.append({**doc, key: value})
+    return out
+
+
+def test_the_fast_check_agrees_with_jsonschema(loaded_embedded: Database[Document]) -> None:
+    for collection in ("programs", "missions", "persons", "events"):
+        for doc in loaded_embedded[collection].find().limit(15):
+            doc.pop("launchTime", None)  # mongomock's datetime is checked separately
+            for candidate in [doc, *mutations(doc)]:
+                explained = list(_report(_VALIDATORS[collection], candidate))
+                assert _FAST[collection](candidate) is (explained == []), (collection, candidate)

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks [--quick]` prints ratios measured side by side."""

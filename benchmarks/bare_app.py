@@ -1,0 +1,45 @@
+"""The app under load: the real API, plus a bare Starlette endpoint that does the
+same lookup with the same driver and JSON encoder, for comparison.
+
+Run as `uvicorn benchmarks.bare_app:app` with MONGODB_URI set.
+"""
+
+from __future__ import annotations
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from api.app import create_app
+from store.aio import ServerStore
+from store.settings import Settings
+
+settings = Settings.from_env()
+app = create_app(settings)
+_bare: dict[str, ServerStore] = {}
+
+
+async def bare_mission(request: Request) -> Response:
+    """The same answer as `mission(slug:) { name crew { role person { name } } }`."""
+    store = _bare.get("store")
+    if store is None:
+        store = _bare["store"] = ServerStore.open(settings)
+    slug = request.query_params["slug"]
+    db = store.db
+    mission = await db.missions.find_one({"_slugs": slug}, {"name": 1, "crew": 1})
+    answer = None
+    if mission is not None:
+        ids = [seat["person"] for seat in mission["crew"]]
+        people = {p["_id"]: p async for p in db.persons.find({"_id": {"$in": ids}}, {"name": 1})}
+        answer = {
+            "name": mission["name"],
+            "crew": [
+                {"role": seat["role"], "person": {"name": people[seat["person"]]["name"]}}
+                for seat in mission["crew"]
+            ],
+        }
+    return Response(orjson.dumps({"data": {"mission": answer}}), media_type="application/json")
+
+
+app.router.routes.append(Route("/bare/mission", bare_mission))
