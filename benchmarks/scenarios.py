@@ -81,11 +81,11 @@ class ReplayStore:
     """Answers the exact calls recorded from a real store, from memory: the documents
     are already in memory and no database is involved."""
 
-    in_batch: int | None = None
     round_trips = 0
 
-    def __init__(self, recorded: dict[str, list[Document]]) -> None:
-        self.recorded = recorded
+    def __init__(self, recording: RecordingStore) -> None:
+        self.recorded = recording.recorded
+        self.in_batch = recording.in_batch  # the same calls, split the same way
 
     @staticmethod
     def key(collection: str, query: Any, kw: dict[str, Any]) -> str:
@@ -357,7 +357,7 @@ def tree_layer_alone(uri: str, database: str, in_batch: int, missions: int, runs
         await recording.close()
         return recording
 
-    replay = ReplayStore(asyncio.run(record()).recorded)
+    replay = ReplayStore(asyncio.run(record()))
     compiled_time, answer = best_of(runs, lambda: graphql_bytes(TREE, replay))
     data = orjson.loads(answer)
     dumps_times = []
@@ -368,7 +368,7 @@ def tree_layer_alone(uri: str, database: str, in_batch: int, missions: int, runs
     dumps_time = min(dumps_times)
     schema.compiled = False  # the same query through graphql-core's resolvers
     try:
-        core_replay = ReplayStore(asyncio.run(record()).recorded)
+        core_replay = ReplayStore(asyncio.run(record()))
         core_time, core_answer = best_of(
             max(1, runs // 2), lambda: graphql_bytes(TREE, core_replay)
         )
