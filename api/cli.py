@@ -122,7 +122,9 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(report.table())
     verb = "would change" if args.dry_run else "changed"
+    steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in report.timings.items())
     print(f"{report.changes} documents {verb}.")
+    print(f"Time: {steps}.")
     if settings.embedded and not args.dry_run:
         print(
             "(MONGODB_URI is not set: this wrote to an in-process store that ends with "

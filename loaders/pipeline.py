@@ -5,12 +5,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from loaders import checks
 from loaders.documents import Document, build
 from loaders.problems import LoadError, Problem
-from loaders.records import COLLECTIONS, Loader, RawDataset, Record, SourceDefinition
+from loaders.records import COLLECTIONS, Loader, Part, RawDataset, SourceDefinition
 from loaders.seeds import SeedLoader
 from store import rules, writer
 from store.connection import StoreDatabase
@@ -19,33 +20,78 @@ from store.rules import SOURCE
 LOADERS: list[Loader] = [SeedLoader()]
 
 
-def read(paths: Iterable[str]) -> RawDataset:
-    """All input under `paths`, each read by the loader that knows its format."""
-    dataset = RawDataset()
+def parts(paths: Iterable[str]) -> tuple[list[Part], list[Problem]]:
+    """The input under `paths`, a part (file) at a time, each for the loader that
+    knows its format."""
+    found: list[Part] = []
+    problems: list[Problem] = []
     for path in paths:
         loader = next((loader for loader in LOADERS if loader.accepts(path)), None)
         if loader is None:
-            dataset.problems.append(Problem(path, 0, "", "", "is not a seeds folder or file"))
+            problems.append(Problem(path, 0, "", "", "is not a seeds folder or file"))
         else:
-            dataset.extend(loader.read(path))
+            found += loader.parts(path)
+    return found, problems
+
+
+def read(paths: Iterable[str]) -> RawDataset:
+    """All input under `paths`, in memory (for small inputs and tests)."""
+    found, problems = parts(paths)
+    dataset = RawDataset(problems=problems)
+    for part in found:
+        dataset.extend(part.read())
     return dataset
 
 
-def prepare(raw: RawDataset) -> dict[str, list[Document]]:
-    """The documents to store, or LoadError listing every problem at once."""
-    problems = list(raw.problems)
-    sources = _source_index(raw.sources, problems)
-    known = _slugs(raw.records, problems)
-    documents: dict[str, list[Document]] = {name: [] for name in COLLECTIONS}
+@dataclass
+class Index:
+    """What checking one record needs to know about all of them: the sources, and
+    every slug (for references and duplicates)."""
+
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    known: dict[str, set[str]] = field(default_factory=lambda: {c: set() for c in COLLECTIONS})
+    problems: list[Problem] = field(default_factory=list)
+
+
+def index(datasets: Iterable[RawDataset]) -> Index:
+    """The first pass: sources and slugs, and the problems found reading."""
+    found = Index()
+    definitions: list[SourceDefinition] = []
+    first: dict[tuple[str, str], tuple[str, int]] = {}
+    for raw in datasets:
+        found.problems += raw.problems
+        definitions += raw.sources
+        for record in raw.records:
+            key = (record.collection, record.slug)
+            if record.slug and key in first:
+                file, line = first[key]
+                found.problems.append(
+                    record.problem("slug", f"{record.slug!r} is also {file}:{line}")
+                )
+            first.setdefault(key, (record.file, record.line))
+            found.known[record.collection].add(record.slug)
+    found.sources = _source_index(definitions, found.problems)
+    return found
+
+
+def documents(
+    raw: RawDataset, idx: Index, *, check: bool = True
+) -> tuple[dict[str, list[Document]], list[Problem]]:
+    """The documents of one part, and (with `check`) every problem in its records."""
+    built: dict[str, list[Document]] = {name: [] for name in COLLECTIONS}
+    problems: list[Problem] = []
     for record in raw.records:
+        doc, build_findings = build(record, idx.sources)
+        built[record.collection].append(doc)
+        if not check:
+            continue
         findings = [
-            *checks.references(record, known),
+            *checks.references(record, idx.known),
             *checks.date_order(record),
             *checks.launch_time_agrees(record),
             *checks.encoding_faults(record.data),
+            *build_findings,
         ]
-        doc, build_findings = build(record, sources)
-        findings += build_findings
         # A rule broken only because something inside it was already reported
         # (an unknown source leaves `sources` empty) is not reported again.
         findings += [
@@ -54,10 +100,16 @@ def prepare(raw: RawDataset) -> dict[str, list[Document]]:
             if not any(found.startswith(path + "[") for found, _ in build_findings)
         ]
         problems += [record.problem(path, message) for path, message in _unique(findings)]
-        documents[record.collection].append(doc)
-    if problems:
-        raise LoadError(problems)
-    return documents
+    return built, problems
+
+
+def prepare(raw: RawDataset) -> dict[str, list[Document]]:
+    """The documents to store, or LoadError listing every problem at once."""
+    idx = index([raw])
+    built, problems = documents(raw, idx)
+    if idx.problems or problems:
+        raise LoadError(idx.problems + problems)
+    return built
 
 
 def load(
@@ -67,12 +119,47 @@ def load(
     dry_run: bool = False,
     progress: writer.Progress | None = None,
 ) -> writer.LoadReport:
-    """Validate everything under `paths`, then make the store hold exactly that."""
+    """Validate everything under `paths`, then make the store hold exactly that.
+
+    The input is read a part (file) at a time, three times: for its sources and
+    slugs, to check every record and hash its document, and (only for collections
+    that change) to stream the documents into staging. Memory stays bounded by
+    the largest file, not by the whole input.
+    """
+    found, problems = parts(paths)
+    timings: dict[str, float] = {}
+    timer = writer.Timer(timings)
+    hashes: dict[str, dict[str, str]] = {name: {} for name in COLLECTIONS}
     with paused_gc():
-        documents = prepare(read(paths))
-    if dry_run:
-        return writer.plan(db, documents)
-    return writer.write(db, documents, progress)
+        with timer("read"):
+            idx = index(part.read() for part in found)
+        problems += idx.problems
+        with timer("validate"):
+            for part in found:
+                if part.kind == "sources":
+                    continue
+                built, part_problems = documents(part.read(), idx)
+                problems += part_problems
+                for name, docs in built.items():
+                    hashes[name].update((doc["_id"], doc["_hash"]) for doc in docs)
+    if problems:
+        raise LoadError(problems)
+
+    def stream(name: str) -> Iterator[Document]:
+        for part in found:
+            if part.kind != name:
+                continue
+            with paused_gc():
+                built, _ = documents(part.read(), idx, check=False)
+            for doc in built[name]:
+                if hashes[name].get(doc["_id"]) != doc["_hash"]:
+                    where = f"{name} record {doc['_id']!r}"
+                    raise LoadError([Problem("", 0, where, "", "changed on disk during the load")])
+                yield doc
+
+    report = writer.plan(db, hashes) if dry_run else writer.write(db, hashes, stream, progress)
+    report.timings = {**timings, **report.timings}
+    return report
 
 
 @contextmanager
@@ -118,21 +205,6 @@ def _source_index(
             index.setdefault(definition.key, value)
             first_seen.setdefault(definition.key, definition)
     return index
-
-
-def _slugs(records: list[Record], problems: list[Problem]) -> dict[str, set[str]]:
-    known: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
-    first: dict[tuple[str, str], Record] = {}
-    for record in records:
-        key = (record.collection, record.slug)
-        if record.slug and key in first:
-            other = first[key]
-            problems.append(
-                record.problem("slug", f"{record.slug!r} is also {other.file}:{other.line}")
-            )
-        first.setdefault(key, record)
-        known[record.collection].add(record.slug)
-    return known
 
 
 def _record_field(path: str) -> str:

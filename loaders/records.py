@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -58,10 +58,20 @@ class RawDataset:
         self.problems += other.problems
 
 
+@dataclass(frozen=True)
+class Part:
+    """A piece of input that can be read on its own (a file), and the kind of records
+    it holds ("sources" or a collection): loads read input a part at a time, so
+    memory stays bounded by the largest part, not the whole input."""
+
+    kind: str
+    read: Callable[[], RawDataset]
+
+
 class Loader(Protocol):
     """Reads one source format into records. Seed files are the first; public
     datasets plug in here."""
 
     def accepts(self, path: str) -> bool: ...
 
-    def read(self, path: str) -> RawDataset: ...
+    def parts(self, path: str) -> list[Part]: ...

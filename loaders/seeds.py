@@ -4,6 +4,7 @@ same shapes (what `spacerace generate` writes)."""
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import orjson
 import yaml
 
 from loaders.problems import Problem
-from loaders.records import COLLECTIONS, RawDataset, Record, SourceDefinition
+from loaders.records import COLLECTIONS, Part, RawDataset, Record, SourceDefinition
 
 try:
     _YamlLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -32,17 +33,15 @@ class SeedLoader:
             return any((target / folder).is_dir() for folder in FOLDERS)
         return target.suffix in SUFFIXES and target.parent.name in FOLDERS
 
-    def read(self, path: str) -> RawDataset:
+    def parts(self, path: str) -> list[Part]:
+        """One part per file, sources first."""
         target = Path(path)
         files = (
-            sorted(f for folder in FOLDERS for f in _seed_files(target / folder))
+            [f for folder in FOLDERS for f in sorted(_seed_files(target / folder))]
             if target.is_dir()
             else [target]
         )
-        dataset = RawDataset()
-        for file in files:
-            dataset.extend(read_file(file))
-        return dataset
+        return [Part(file.parent.name, partial(read_file, file)) for file in files]
 
 
 def _seed_files(folder: Path) -> list[Path]:

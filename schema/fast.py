@@ -115,7 +115,7 @@ class Executor:
         self.prepared = prepared
         self.variables = variables
         self.reader = reader
-        self.cache: dict[str, dict[str, Document]] = {}
+        self.cache: dict[tuple[str, frozenset[str]], dict[str, Document]] = {}
 
     async def run(self) -> dict[str, Any]:
         query_type = self.schema.query_type
@@ -173,6 +173,45 @@ class Executor:
             if node.selection_set is not None:
                 self._collect(type_, node.selection_set, merged)
         return merged
+
+    # -- what to fetch -----------------------------------------------------------
+
+    def needed(self, type_name: str, nodes: list[FieldNode]) -> frozenset[str]:
+        """The document fields that completing `nodes` on `type_name` reads."""
+        keys: set[str] = set()
+        own = DOC_KEYS[type_name]
+        for field_nodes in self.sub_fields(type_name, nodes).values():
+            name = field_nodes[0].name.value
+            keys.update(own.get(name, ()))
+            if type_name == "Mission" and name == "crew":
+                keys |= self.parent_needs("CrewMember", field_nodes)
+            elif type_name == "Mission" and name == "outcomes":
+                keys |= self.parent_needs("Outcome", field_nodes)
+        return frozenset(keys)
+
+    def parent_needs(self, type_name: str, nodes: list[FieldNode]) -> frozenset[str]:
+        """The mission fields that crew seats or outcomes (`type_name`) read."""
+        keys = {"crew"} if type_name == "CrewMember" else {"outcomes"}
+        for field_nodes in self.sub_fields(type_name, nodes).values():
+            name = field_nodes[0].name.value
+            if name == "mission":
+                keys |= self.needed("Mission", field_nodes)
+            elif name == "outcomes":
+                keys.add("outcomes")
+        return frozenset(keys)
+
+    def connection_needs(self, type_name: str, nodes: list[FieldNode]) -> frozenset[str]:
+        """The document fields a connection's nodes and edges read."""
+        keys: set[str] = set()
+        for field_nodes in self.sub_fields(f"{type_name}Connection", nodes).values():
+            name = field_nodes[0].name.value
+            if name == "nodes":
+                keys |= self.needed(type_name, field_nodes)
+            elif name == "edges":
+                for edge_nodes in self.sub_fields(f"{type_name}Edge", field_nodes).values():
+                    if edge_nodes[0].name.value == "node":
+                        keys |= self.needed(type_name, edge_nodes)
+        return frozenset(keys)
 
     def arguments(self, field: GraphQLField, node: FieldNode) -> dict[str, Any]:
         try:
@@ -245,20 +284,23 @@ class Executor:
                 out[i] = value
         return out
 
-    async def load(self, collection: str, ids: Iterable[str]) -> dict[str, Document]:
-        """Documents by slug, each fetched at most once per request."""
-        cache = self.cache.setdefault(collection, {})
+    async def load(
+        self, collection: str, ids: Iterable[str], fields: frozenset[str]
+    ) -> dict[str, Document]:
+        """Documents by slug with `fields`, each fetched at most once per request."""
+        cache = self.cache.setdefault((collection, fields), {})
         missing = list(dict.fromkeys(i for i in ids if i not in cache))
         if missing:
-            for slug, doc in zip(
-                missing, await self.reader.by_ids(collection, missing), strict=True
-            ):
+            found = await self.reader.by_ids(collection, missing, fields)
+            for slug, doc in zip(missing, found, strict=True):
                 if doc is not None:
                     cache[slug] = doc
         return cache
 
-    async def required(self, collection: str, ids: Sequence[str]) -> list[Document]:
-        found = await self.load(collection, ids)
+    async def required(
+        self, collection: str, ids: Sequence[str], fields: frozenset[str]
+    ) -> list[Document]:
+        found = await self.load(collection, ids, fields)
         if any(i not in found for i in ids):
             raise Unsupported(f"a {collection} reference does not resolve")
         return [found[i] for i in ids]
@@ -378,7 +420,8 @@ def _loaded(collection: str, type_name: str, get: Callable[[Any], list[str]]) ->
         ex: Executor, objs: Objects, args: dict[str, Any], nodes: list[FieldNode]
     ) -> list[Any]:
         ids = [get(o) for o in objs]
-        found = await ex.load(collection, (i for group in ids for i in group))
+        fields = ex.needed(type_name, nodes)
+        found = await ex.load(collection, (i for group in ids for i in group), fields)
         return await ex.complete_lists(
             type_name, [[found[i] for i in group if i in found] for group in ids], nodes
         )
@@ -392,7 +435,7 @@ def _required(collection: str, type_name: str, get: Callable[[Any], str]) -> Han
     async def handler(
         ex: Executor, objs: Objects, args: dict[str, Any], nodes: list[FieldNode]
     ) -> list[Any]:
-        docs = await ex.required(collection, [get(o) for o in objs])
+        docs = await ex.required(collection, [get(o) for o in objs], ex.needed(type_name, nodes))
         return await ex.complete(type_name, docs, nodes)
 
     return handler
@@ -411,7 +454,7 @@ async def _mission_program(
     ex: Executor, objs: Objects, args: dict[str, Any], nodes: list[FieldNode]
 ) -> list[Any]:
     slugs = [doc.get("program") for doc in objs]
-    found = await ex.load("programs", (s for s in slugs if s))
+    found = await ex.load("programs", (s for s in slugs if s), ex.needed("Program", nodes))
     return await ex.complete_optional(
         "Program", [found.get(s) if s else None for s in slugs], nodes
     )
@@ -453,7 +496,7 @@ async def _person_flights(
     ex: Executor, objs: Objects, args: dict[str, Any], nodes: list[FieldNode]
 ) -> list[Any]:
     slugs = [doc["_id"] for doc in objs]
-    missions = await ex.reader.flights_of(slugs)
+    missions = await ex.reader.flights_of(slugs, ex.parent_needs("CrewMember", nodes))
     lists = [
         [(seat, m) for m in ms for seat in m["crew"] if seat["person"] == slug]
         for slug, ms in zip(slugs, missions, strict=True)
@@ -465,7 +508,7 @@ async def _person_outcomes(
     ex: Executor, objs: Objects, args: dict[str, Any], nodes: list[FieldNode]
 ) -> list[Any]:
     slugs = [doc["_id"] for doc in objs]
-    missions = await ex.reader.missions_with_outcomes_of(slugs)
+    missions = await ex.reader.missions_with_outcomes_of(slugs, ex.parent_needs("Outcome", nodes))
     lists = [
         [(o, m) for m in ms for o in m["outcomes"] if slug in o["people"]]
         for slug, ms in zip(slugs, missions, strict=True)
@@ -504,7 +547,9 @@ async def _program_missions(
 ) -> list[Any]:
     size, order, query = _mission_query(args)
     after = args.get("after")
-    everything = await ex.reader.missions_of_programs([doc["_id"] for doc in objs], query, order)
+    everything = await ex.reader.missions_of_programs(
+        [doc["_id"] for doc in objs], query, order, ex.connection_needs("Mission", nodes)
+    )
     pages = []
     for docs in everything:
         rest = slice_after(order, docs, after)
@@ -517,6 +562,76 @@ def _constant(value: int) -> Callable[[], Awaitable[int]]:
         return value
 
     return get
+
+
+def _same(*names: str) -> dict[str, tuple[str, ...]]:
+    return {name: (name,) for name in names}
+
+
+# The document fields each field of a top-level type reads (beyond `_id` and the
+# sort keys, which are always fetched). Relations that query on their own
+# (Person.flights, Program.missions) read only `_id`.
+DOC_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
+    "Program": _same(
+        "name",
+        "nativeName",
+        "aliases",
+        "country",
+        "organization",
+        "summary",
+        "startDate",
+        "endDate",
+        "crewCapacity",
+        "spacecraft",
+        "launchVehicles",
+        "people",
+        "claims",
+        "sources",
+    ),
+    "Mission": _same(
+        "name",
+        "nativeName",
+        "aliases",
+        "country",
+        "crewed",
+        "status",
+        "launchDate",
+        "launchTime",
+        "landingDate",
+        "spacecraft",
+        "launchVehicle",
+        "summary",
+        "program",
+        "crew",
+        "outcomes",
+        "claims",
+        "sources",
+    ),
+    "Person": _same(
+        "name",
+        "nativeName",
+        "aliases",
+        "country",
+        "occupations",
+        "birthDate",
+        "deathDate",
+        "summary",
+        "claims",
+        "sources",
+    ),
+    "Event": _same(
+        "title",
+        "kind",
+        "date",
+        "endDate",
+        "summary",
+        "people",
+        "programs",
+        "missions",
+        "claims",
+        "sources",
+    ),
+}
 
 
 HANDLERS: dict[str, dict[str, Plain | Handler]] = {
@@ -623,7 +738,9 @@ _TYPES = {"programs": "Program", "missions": "Mission", "persons": "Person", "ev
 
 def _by_slug(collection: str) -> RootHandler:
     async def handler(ex: Executor, args: dict[str, Any], nodes: list[FieldNode]) -> Any:
-        doc = await ex.reader.by_slug(collection, args["slug"])
+        doc = await ex.reader.by_slug(
+            collection, args["slug"], ex.needed(_TYPES[collection], nodes)
+        )
         return (await ex.complete_optional(_TYPES[collection], [doc], nodes))[0]
 
     return handler
@@ -635,7 +752,8 @@ def _top_level(
     async def handler(ex: Executor, args: dict[str, Any], nodes: list[FieldNode]) -> Any:
         size, order, query = order_of(args)
         after = args.get("after")
-        page = await ex.reader.page(collection, query, order, size, after)
+        fields = ex.connection_needs(_TYPES[collection], nodes)
+        page = await ex.reader.page(collection, query, order, size, after, fields)
 
         async def count() -> int:
             return await ex.reader.count(collection, query)

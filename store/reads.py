@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,18 @@ from store.text import fold
 
 # Derived fields the API never shows: left on the server.
 HIDDEN = {"_search": 0, "_names": 0, "_hash": 0, "_slugs": 0}
+ALWAYS = ("_id", "_sortDate", "_sortName")
+
+Fields = Collection[str] | None
+"""The document fields a caller will read; None for all (but the hidden ones)."""
+
+
+def projection(fields: Fields, *also: str) -> dict[str, int]:
+    """Only `fields` (and what the query itself needs), or everything but HIDDEN."""
+    if fields is None:
+        return dict(HIDDEN)  # a copy: mongomock reorders the projection it is given
+    return dict.fromkeys(sorted({*ALWAYS, *fields, *also}), 1)
+
 
 SEARCHED = ("programs", "missions", "persons", "events")
 OLDEST_FIRST = [("_sortDate", 1), ("_id", 1)]
@@ -35,9 +47,11 @@ class Reader:
     def __init__(self, store: AsyncStore) -> None:
         self.store = store
 
-    async def by_ids(self, collection: str, ids: Sequence[str]) -> list[Document | None]:
+    async def by_ids(
+        self, collection: str, ids: Sequence[str], fields: Fields = None
+    ) -> list[Document | None]:
         """Documents by slug, in the order asked, None where there is none."""
-        found = await self._find_in(collection, "_id", ids)
+        found = await self._find_in(collection, "_id", ids, fields=fields)
         by_id = {doc["_id"]: doc for doc in found}
         return [by_id.get(slug) for slug in ids]
 
@@ -48,6 +62,7 @@ class Reader:
         values: Sequence[str],
         query: Query | None = None,
         sort: Sequence[tuple[str, int]] | None = None,
+        fields: Fields = None,
     ) -> list[Document]:
         """Documents whose `field` is one of `values`: one command, or one per
         `in_batch` values where the store sets a cap (merged back in order)."""
@@ -58,7 +73,9 @@ class Reader:
         found: list[Document] = []
         for start in range(0, len(distinct), size):
             chunk = {**(query or {}), field: {"$in": distinct[start : start + size]}}
-            found += await self.store.find(collection, chunk, projection=HIDDEN)
+            found += await self.store.find(
+                collection, chunk, projection=projection(fields, field.split(".")[0])
+            )
         if len(distinct) > size:
             found = list({doc["_id"]: doc for doc in found}.values())
         # These lists are read whole, so they are ordered here rather than by the
@@ -67,18 +84,26 @@ class Reader:
             found.sort(key=lambda doc: doc[name], reverse=direction < 0)
         return found
 
-    async def by_slug(self, collection: str, slug: str) -> Document | None:
+    async def by_slug(self, collection: str, slug: str, fields: Fields = None) -> Document | None:
         """A document by its slug or by the slug of one of its other names."""
-        found = await self.store.find(collection, {"_slugs": slug}, projection=HIDDEN, limit=2)
+        found = await self.store.find(
+            collection, {"_slugs": slug}, projection=projection(fields), limit=2
+        )
         return next((doc for doc in found if doc["_id"] == slug), found[0] if found else None)
 
     async def page(
-        self, collection: str, query: Query, order: Order, first: int, cursor: str | None
+        self,
+        collection: str,
+        query: Query,
+        order: Order,
+        first: int,
+        cursor: str | None,
+        fields: Fields = None,
     ) -> Page:
         if cursor is not None:
             query = {"$and": [query, after(order, cursor)]} if query else after(order, cursor)
         found = await self.store.find(
-            collection, query, projection=HIDDEN, sort=order.sort, limit=first + 1
+            collection, query, projection=projection(fields), sort=order.sort, limit=first + 1
         )
         return Page(found[:first], has_next=len(found) > first)
 
@@ -86,20 +111,28 @@ class Reader:
         return await self.store.count(collection, query)
 
     async def missions_of_programs(
-        self, programs: Sequence[str], query: Query, order: Order
+        self, programs: Sequence[str], query: Query, order: Order, fields: Fields = None
     ) -> list[list[Document]]:
         """Each program's missions matching `query`, in `order`."""
-        found = await self._find_in("missions", "program", programs, query, order.sort)
+        found = await self._find_in("missions", "program", programs, query, order.sort, fields)
         return _grouped(programs, found, lambda doc: [doc["program"]])
 
-    async def flights_of(self, people: Sequence[str]) -> list[list[Document]]:
+    async def flights_of(
+        self, people: Sequence[str], fields: Fields = None
+    ) -> list[list[Document]]:
         """Each person's missions (as crew), oldest first."""
-        found = await self._find_in("missions", "crew.person", people, sort=OLDEST_FIRST)
+        found = await self._find_in(
+            "missions", "crew.person", people, sort=OLDEST_FIRST, fields=fields
+        )
         return _grouped(people, found, lambda doc: [m["person"] for m in doc["crew"]])
 
-    async def missions_with_outcomes_of(self, people: Sequence[str]) -> list[list[Document]]:
+    async def missions_with_outcomes_of(
+        self, people: Sequence[str], fields: Fields = None
+    ) -> list[list[Document]]:
         """Each person's missions with an outcome that names them, oldest first."""
-        found = await self._find_in("missions", "outcomes.people", people, sort=OLDEST_FIRST)
+        found = await self._find_in(
+            "missions", "outcomes.people", people, sort=OLDEST_FIRST, fields=fields
+        )
         return _grouped(
             people, found, lambda doc: [p for o in doc["outcomes"] for p in o["people"]]
         )

@@ -8,7 +8,9 @@ a load that changes nothing writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -46,6 +48,8 @@ class LoadReport:
 
     counts: dict[str, Counts] = field(default_factory=dict)
     written: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per step: read, validate, insert, indexes, swap, rules."""
 
     @property
     def changes(self) -> int:
@@ -60,17 +64,21 @@ class LoadReport:
         return "\n".join([header, *rows])
 
 
-def plan(db: Database[Document], documents: Mapping[str, list[Document]]) -> LoadReport:
-    """Compare the documents with what is stored, by content hash, writing nothing."""
+Hashes = Mapping[str, Mapping[str, str]]
+"""The content hash of every document to store, by collection and `_id`."""
+
+
+def plan(db: Database[Document], hashes: Hashes) -> LoadReport:
+    """Compare the input's content hashes with what is stored, writing nothing."""
     report = LoadReport()
     for name in COLLECTIONS:
         stored = {doc["_id"]: doc.get("_hash") for doc in db[name].find({}, {"_hash": 1})}
         counts = Counts()
-        for doc in documents.get(name, []):
-            stored_hash = stored.pop(doc["_id"], None)
+        for slug, content in hashes.get(name, {}).items():
+            stored_hash = stored.pop(slug, None)
             if stored_hash is None:
                 counts.inserted += 1
-            elif stored_hash == doc["_hash"]:
+            elif stored_hash == content:
                 counts.unchanged += 1
             else:
                 counts.updated += 1
@@ -81,26 +89,40 @@ def plan(db: Database[Document], documents: Mapping[str, list[Document]]) -> Loa
 
 def write(
     db: Database[Document],
-    documents: Mapping[str, list[Document]],
+    hashes: Hashes,
+    documents: Callable[[str], Iterable[Document]],
     progress: Progress | None = None,
 ) -> LoadReport:
-    """Make the stored collections hold exactly `documents`, all or nothing."""
-    report = plan(db, documents)
+    """Make the stored collections hold exactly the input, all or nothing.
+
+    `documents(name)` yields a collection's documents; it is called only for the
+    collections that change, and may stream them.
+    """
+    report = plan(db, hashes)
     changed = [name for name in COLLECTIONS if report.counts[name].changes]
+    timer = Timer(report.timings)
     for name in changed:
-        _stage(db, name, documents.get(name, []), progress)
-    for name in changed:
-        db[name + STAGING_SUFFIX].rename(name, dropTarget=True)
+        _stage(db, name, documents(name), progress, len(hashes.get(name, {})), timer)
+    if changed:
+        with timer("swap"):
+            for name in changed:
+                db[name + STAGING_SUFFIX].rename(name, dropTarget=True)
     # MongoDB keeps a collection's validator through a rename; SecantusDB drops
     # it, so every collection gets its rules (re)applied. Both are idempotent.
-    for name in COLLECTIONS:
-        _ensure_rules(db, name)
+    with timer("rules"):
+        for name in COLLECTIONS:
+            _ensure_rules(db, name)
     report.written = bool(changed)
     return report
 
 
 def _stage(
-    db: Database[Document], name: str, documents: list[Document], progress: Progress | None
+    db: Database[Document],
+    name: str,
+    documents: Iterable[Document],
+    progress: Progress | None,
+    total: int,
+    timer: Timer,
 ) -> None:
     staging = name + STAGING_SUFFIX
     db.drop_collection(staging)
@@ -109,12 +131,29 @@ def _stage(
     # bulk insert does not pay for checking them twice.
     db.create_collection(staging)
     written = 0
-    for batch in _batches(documents, BATCH_SIZE):
-        db[staging].insert_many(batch, ordered=False)
-        written += len(batch)
-        if progress:
-            progress(name, written, len(documents))
-    db[staging].create_indexes(INDEXES[name])
+    with timer("insert"):
+        for batch in _batches(documents, BATCH_SIZE):
+            db[staging].insert_many(batch, ordered=False)
+            written += len(batch)
+            if progress:
+                progress(name, written, total)
+    with timer("indexes"):
+        db[staging].create_indexes(INDEXES[name])
+
+
+class Timer:
+    """Adds the seconds spent in each named step to `timings`."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    @contextmanager
+    def __call__(self, step: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - start
 
 
 def _ensure_rules(db: Database[Document], name: str) -> None:

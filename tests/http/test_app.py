@@ -94,3 +94,11 @@ def test_bad_requests_get_coded_errors(client: TestClient, query: str, code: str
     (error,) = response.json()["errors"]
     assert error["extensions"]["code"] == code
     assert error["message"]
+
+
+def test_the_server_collects_garbage_less_often(client: TestClient) -> None:
+    import gc
+
+    from api.app import GC_THRESHOLDS
+
+    assert gc.get_threshold() == GC_THRESHOLDS

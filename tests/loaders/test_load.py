@@ -9,6 +9,7 @@ import pytest
 import yaml
 from pymongo.database import Database
 
+from loaders import pipeline
 from loaders.pipeline import load
 from loaders.problems import LoadError
 from store import writer
@@ -187,3 +188,35 @@ def test_load_creates_indexes(db: Database[Document], seeds: Path) -> None:
     load(db, [str(seeds)])
     assert "crew_person" in db.missions.index_information()
     assert "date_order" in db.events.index_information()
+
+
+def test_the_report_times_each_step(db: Database[Document], seeds: Path) -> None:
+    report = load(db, [str(seeds)])
+    assert set(report.timings) == {"read", "validate", "insert", "indexes", "swap", "rules"}
+    assert all(seconds >= 0 for seconds in report.timings.values())
+    assert set(load(db, [str(seeds)]).timings) == {"read", "validate", "rules"}
+
+
+def test_input_that_changes_during_the_load_is_not_swapped_in(
+    db: Database[Document], seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(db, [str(seeds)])
+    before = snapshot(db)
+    edit(seeds / "missions" / "voskhod.yaml", lambda ms: ms[0].update(summary="First edit."))
+    reads = {"count": 0}
+    real_documents = pipeline.documents
+
+    def documents(raw: Any, idx: Any, *, check: bool = True) -> Any:
+        if not check:  # the streaming pass: someone edits the file in between
+            reads["count"] += 1
+            edit(
+                seeds / "missions" / "voskhod.yaml", lambda ms: ms[0].update(summary="Second edit.")
+            )
+            raw = pipeline.read([str(seeds / "missions" / "voskhod.yaml")])
+        return real_documents(raw, idx, check=check)
+
+    monkeypatch.setattr(pipeline, "documents", documents)
+    with pytest.raises(LoadError, match="changed on disk during the load"):
+        load(db, [str(seeds)])
+    assert reads["count"] == 1
+    assert snapshot(db) == before
