@@ -86,6 +86,7 @@ class ReplayStore:
 
     def __init__(self, recording: RecordingStore) -> None:
         self.recorded = recording.recorded
+        self.sizes = recording.sizes
         self.in_batch = recording.in_batch  # the same calls, split the same way
 
     @staticmethod
@@ -98,6 +99,9 @@ class ReplayStore:
 
     async def count(self, collection: str, query: Any) -> int:
         raise NotImplementedError
+
+    async def estimated_count(self, collection: str) -> int:
+        return self.sizes[collection]
 
     async def ping(self) -> None:
         return None
@@ -112,6 +116,7 @@ class RecordingStore:
         self.in_batch = inner.in_batch
         self.round_trips = 0
         self.recorded: dict[str, list[Document]] = {}
+        self.sizes: dict[str, int] = {}
 
     async def find(self, collection: str, query: Any, **kw: Any) -> list[Document]:
         found = await self.inner.find(collection, query, **kw)
@@ -120,6 +125,10 @@ class RecordingStore:
 
     async def count(self, collection: str, query: Any) -> int:
         return await self.inner.count(collection, query)
+
+    async def estimated_count(self, collection: str) -> int:
+        self.sizes[collection] = await self.inner.estimated_count(collection)
+        return self.sizes[collection]
 
     async def ping(self) -> None:
         await self.inner.ping()
@@ -480,6 +489,7 @@ def loader(uri: str, seeds: Path, missions: int) -> Row:
         client.drop_database(database)
         client.drop_database(f"raw{missions}")
     ratio = raw_time / load_time
+    breakdown = ", ".join(f"{step} {float(seconds):.1f} s" for step, seconds in steps.items())
     return Row(
         f"4. loader, {missions:,} missions ({changes:,} documents)",
         f"{load_time:,.1f} s, peak RSS {rss_kb / 1024:,.0f} MB",
@@ -487,6 +497,7 @@ def loader(uri: str, seeds: Path, missions: int) -> Row:
         ratio,
         "≥ 0.5× raw speed",
         ratio >= 0.5,
+        [f"Loader steps at {missions:,} missions: {breakdown}."],
     )
 
 

@@ -42,6 +42,8 @@ class AsyncStore(Protocol):
 
     async def count(self, collection: str, query: Filter) -> int: ...
 
+    async def estimated_count(self, collection: str) -> int: ...
+
     async def ping(self) -> None: ...
 
     async def close(self) -> None: ...
@@ -84,6 +86,10 @@ class ServerStore:
         self.round_trips += 1
         return await self.db[collection].count_documents(query)
 
+    async def estimated_count(self, collection: str) -> int:
+        self.round_trips += 1
+        return await self.db[collection].estimated_document_count()
+
     async def ping(self) -> None:
         await self.client.admin.command("ping")
 
@@ -117,6 +123,10 @@ class EmbeddedStore:
     async def count(self, collection: str, query: Filter) -> int:
         self.round_trips += 1
         return self.db[collection].count_documents(query)
+
+    async def estimated_count(self, collection: str) -> int:
+        self.round_trips += 1
+        return int(self.db[collection].estimated_document_count())
 
     async def ping(self) -> None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -30,6 +31,12 @@ def projection(fields: Fields, *also: str) -> dict[str, int]:
 
 
 SEARCHED = ("programs", "missions", "persons", "events")
+SCAN_AT_LEAST = 100
+"""Lists of fewer keys are always looked up with `$in`."""
+SCAN_SHARE = 0.5
+KEYS_FROM = {"program": "programs", "crew.person": "persons", "outcomes.people": "persons"}
+"""The collection whose slugs each `$in` field holds."""
+"""A list of keys at least this share of the collection is read with a scan instead."""
 OLDEST_FIRST = [("_sortDate", 1), ("_id", 1)]
 
 
@@ -46,6 +53,7 @@ class Reader:
 
     def __init__(self, store: AsyncStore) -> None:
         self.store = store
+        self._sizes: dict[str, int] = {}
 
     async def by_ids(
         self, collection: str, ids: Sequence[str], fields: Fields = None
@@ -69,20 +77,37 @@ class Reader:
         distinct = list(dict.fromkeys(values))
         if not distinct:
             return []
+        shown = projection(fields, field.split(".")[0])
+        keys_from = collection if field == "_id" else KEYS_FROM[field]
+        if len(distinct) >= SCAN_AT_LEAST and len(distinct) >= SCAN_SHARE * await self._size(
+            keys_from
+        ):
+            # The keys are most of all there are, so most documents are wanted: one
+            # scan beats a long `$in` on any server.
+            wanted = set(distinct)
+            scanned = await self.store.find(collection, query or {}, projection=shown)
+            found = [doc for doc in scanned if wanted.intersection(_values(doc, field))]
+            return _ordered(found, sort)
         size = self.store.in_batch or len(distinct)
-        found: list[Document] = []
-        for start in range(0, len(distinct), size):
-            chunk = {**(query or {}), field: {"$in": distinct[start : start + size]}}
-            found += await self.store.find(
-                collection, chunk, projection=projection(fields, field.split(".")[0])
+        chunks = [distinct[start : start + size] for start in range(0, len(distinct), size)]
+        replies = await asyncio.gather(
+            *(
+                self.store.find(
+                    collection, {**(query or {}), field: {"$in": chunk}}, projection=dict(shown)
+                )
+                for chunk in chunks
             )
+        )
+        found = [doc for reply in replies for doc in reply]
         if len(distinct) > size:
             found = list({doc["_id"]: doc for doc in found}.values())
-        # These lists are read whole, so they are ordered here rather than by the
-        # server: cheap in Python, and a server-side sort is not free everywhere.
-        for name, direction in reversed(sort or []):
-            found.sort(key=lambda doc: doc[name], reverse=direction < 0)
-        return found
+        return _ordered(found, sort)
+
+    async def _size(self, collection: str) -> int:
+        """The collection's approximate size, asked once per request."""
+        if collection not in self._sizes:
+            self._sizes[collection] = await self.store.estimated_count(collection)
+        return self._sizes[collection]
 
     async def by_slug(self, collection: str, slug: str, fields: Fields = None) -> Document | None:
         """A document by its slug or by the slug of one of its other names."""
@@ -158,6 +183,26 @@ class Reader:
 
     async def ping(self) -> None:
         await self.store.ping()
+
+
+def _ordered(docs: list[Document], sort: Sequence[tuple[str, int]] | None) -> list[Document]:
+    """Lists read whole are ordered here rather than by the server: cheap in Python,
+    and a server-side sort is not free everywhere."""
+    for name, direction in reversed(sort or []):
+        docs.sort(key=lambda doc: doc[name], reverse=direction < 0)
+    return docs
+
+
+def _values(doc: Document, path: str) -> list[Any]:
+    """The values at a dotted path, descending into lists ("crew.person")."""
+    values: list[Any] = [doc]
+    for part in path.split("."):
+        next_values: list[Any] = []
+        for value in values:
+            items = value if isinstance(value, list) else [value]
+            next_values += [item[part] for item in items if isinstance(item, dict) and part in item]
+        values = next_values
+    return [v for value in values for v in (value if isinstance(value, list) else [value])]
 
 
 def _rank(text: str, names: list[str], searched: list[str]) -> int:

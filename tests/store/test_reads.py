@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from store import reads
 from store.aio import AsyncStore
 from store.filters import EventFilter, MissionFilter, PersonFilter
 from store.paging import BY_DATE, BY_NAME, CursorError, encode_cursor
@@ -78,10 +79,14 @@ def test_user_text_is_never_an_operator(read: Callable[..., Any]) -> None:
     assert read(lambda r: r.search(".*", 20)) == []
 
 
+@pytest.mark.parametrize("scan", [False, True])
 @pytest.mark.parametrize("in_batch", [None, 1, 7])
 def test_relations_for_many_keys_in_one_call(
-    read: Callable[..., Any], in_batch: int | None
+    read: Callable[..., Any], in_batch: int | None, scan: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if scan:  # the same answers when the keys are read with a collection scan
+        monkeypatch.setattr(reads, "SCAN_AT_LEAST", 1)
+        monkeypatch.setattr(reads, "SCAN_SHARE", 0.0)
     people = ["alexey-leonov", "yuri-gagarin", "nobody", "pavel-belyayev"]
     flights = read(lambda r: r.flights_of(people), in_batch)
     assert [[m["_id"] for m in ms] for ms in flights] == [
