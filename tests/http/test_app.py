@@ -102,3 +102,32 @@ def test_the_server_collects_garbage_less_often(client: TestClient) -> None:
     from api.app import GC_THRESHOLDS
 
     assert gc.get_threshold() == GC_THRESHOLDS
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"query": VOSKHOD_2},
+        {
+            "query": "query($s: String!) { person(slug: $s) { name flights { role } } }",
+            "variables": {"s": "alexey-leonov"},
+        },
+        {
+            "query": "query A { __typename } query B { programs { totalCount } }",
+            "operationName": "B",
+        },
+        {"query": '{ search(query: "Leonov") { __typename ... on Person { slug } } }'},
+    ],
+)
+def test_the_compiled_path_answers_as_strawberry_does(
+    client: TestClient, payload: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from schema import schema
+
+    compiled = client.post("/graphql", json=payload)
+    monkeypatch.setattr(schema, "compiled", False)
+    reference = client.post("/graphql", json=payload)
+    assert compiled.status_code == reference.status_code == 200
+    assert compiled.headers["content-type"] == reference.headers["content-type"]
+    assert compiled.json() == reference.json()
+    assert "errors" not in compiled.json()
