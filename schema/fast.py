@@ -287,9 +287,14 @@ class Executor:
     async def load(
         self, collection: str, ids: Iterable[str], fields: frozenset[str]
     ) -> dict[str, Document]:
-        """Documents by slug with `fields`, each fetched at most once per request."""
+        """Documents by slug with `fields`, each fetched at most once per request
+        (a document already fetched with more fields serves too)."""
         cache = self.cache.setdefault((collection, fields), {})
         missing = list(dict.fromkeys(i for i in ids if i not in cache))
+        for (other_collection, other_fields), other in self.cache.items():
+            if missing and other_collection == collection and other_fields > fields:
+                cache.update((i, other[i]) for i in missing if i in other)
+                missing = [i for i in missing if i not in cache]
         if missing:
             found = await self.reader.by_ids(collection, missing, fields)
             for slug, doc in zip(missing, found, strict=True):
