@@ -379,10 +379,12 @@ class Plain:
     """A field read straight from the object, no database call."""
 
     get: Callable[[Any], Any]
+    reads: tuple[str, ...] = ()
+    """The document fields it reads, beyond `_id`."""
 
 
 def _key(name: str) -> Plain:
-    return Plain(lambda doc: doc.get(name))
+    return Plain(lambda doc: doc.get(name), (name,))
 
 
 def _time(name: str) -> Plain:
@@ -390,7 +392,7 @@ def _time(name: str) -> Plain:
         value = doc.get(name)
         return value.isoformat() if isinstance(value, datetime) else value
 
-    return Plain(get)
+    return Plain(get, (name,))
 
 
 def _id(type_name: str) -> Plain:
@@ -569,76 +571,6 @@ def _constant(value: int) -> Callable[[], Awaitable[int]]:
     return get
 
 
-def _same(*names: str) -> dict[str, tuple[str, ...]]:
-    return {name: (name,) for name in names}
-
-
-# The document fields each field of a top-level type reads (beyond `_id` and the
-# sort keys, which are always fetched). Relations that query on their own
-# (Person.flights, Program.missions) read only `_id`.
-DOC_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
-    "Program": _same(
-        "name",
-        "nativeName",
-        "aliases",
-        "country",
-        "organization",
-        "summary",
-        "startDate",
-        "endDate",
-        "crewCapacity",
-        "spacecraft",
-        "launchVehicles",
-        "people",
-        "claims",
-        "sources",
-    ),
-    "Mission": _same(
-        "name",
-        "nativeName",
-        "aliases",
-        "country",
-        "crewed",
-        "status",
-        "launchDate",
-        "launchTime",
-        "landingDate",
-        "spacecraft",
-        "launchVehicle",
-        "summary",
-        "program",
-        "crew",
-        "outcomes",
-        "claims",
-        "sources",
-    ),
-    "Person": _same(
-        "name",
-        "nativeName",
-        "aliases",
-        "country",
-        "occupations",
-        "birthDate",
-        "deathDate",
-        "summary",
-        "claims",
-        "sources",
-    ),
-    "Event": _same(
-        "title",
-        "kind",
-        "date",
-        "endDate",
-        "summary",
-        "people",
-        "programs",
-        "missions",
-        "claims",
-        "sources",
-    ),
-}
-
-
 HANDLERS: dict[str, dict[str, Plain | Handler]] = {
     "Source": {**_keys("title", "publisher", "url")},
     "Claim": {**_keys("topic", "value"), "sources": _sources(lambda c: c)},
@@ -733,6 +665,25 @@ HANDLERS: dict[str, dict[str, Plain | Handler]] = {
         "sources": _sources(lambda doc: doc),
     },
 }
+
+
+# Relations that read a document field of the same name; the others (Person.flights,
+# Program.missions, ...) query on their own and read only `_id`.
+_RELATION_READS = {
+    "Program": ("people", "claims", "sources"),
+    "Mission": ("program", "crew", "outcomes", "claims", "sources"),
+    "Person": ("claims", "sources"),
+    "Event": ("people", "programs", "missions", "claims", "sources"),
+}
+DOC_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
+    type_name: {
+        **{f: h.reads for f, h in HANDLERS[type_name].items() if isinstance(h, Plain)},
+        **{f: (f,) for f in relations},
+    }
+    for type_name, relations in _RELATION_READS.items()
+}
+"""The document fields each field of a top-level type reads, beyond `_id` and the
+sort keys (always fetched)."""
 
 
 # -- root fields ---------------------------------------------------------------
