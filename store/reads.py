@@ -38,6 +38,7 @@ KEYS_FROM = {"program": "programs", "crew.person": "persons", "outcomes.people":
 """The collection whose slugs each `$in` field holds."""
 """A list of keys at least this share of the collection is read with a scan instead."""
 OLDEST_FIRST = [("_sortDate", 1), ("_id", 1)]
+LAUNCHED = {"launchDate": {"$ne": None}}
 
 
 @dataclass
@@ -145,9 +146,10 @@ class Reader:
     async def flights_of(
         self, people: Sequence[str], fields: Fields = None
     ) -> list[list[Document]]:
-        """Each person's missions (as crew), oldest first."""
+        """Each person's missions (as crew) that launched, oldest first: the crew of
+        Apollo 1, lost on the pad, did not fly it."""
         found = await self._find_in(
-            "missions", "crew.person", people, sort=OLDEST_FIRST, fields=fields
+            "missions", "crew.person", people, LAUNCHED, OLDEST_FIRST, fields
         )
         return _grouped(people, found, lambda doc: [m["person"] for m in doc["crew"]])
 

@@ -112,3 +112,9 @@ def test_first_and_last_name_finds_a_person_with_middle_names(execute: Execute) 
         ("edward-white", "ed-white"),
     ]:
         assert data(execute(PERSON, slug=slug))["person"]["slug"] == expected
+
+
+def test_flights_are_the_missions_a_person_launched_on(execute: Execute) -> None:
+    grissom = data(execute(PERSON, slug="gus-grissom"))["person"]
+    assert [f["mission"]["slug"] for f in grissom["flights"]] == ["liberty-bell-7", "gemini-3"]
+    assert "apollo-1" in {o["mission"]["slug"] for o in grissom["outcomes"]}
