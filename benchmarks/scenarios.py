@@ -415,31 +415,23 @@ def tree_layer_alone(uri: str, database: str, in_batch: int, missions: int, runs
     ]
 
 
+def _commands(uri: str, database: str, in_batch: int | None) -> int:
+    """Commands the tree query sends, counted by pymongo's command monitoring."""
+    counter = CommandCounter()
+    settings = Settings(mongodb_uri=uri.replace("/?", f"/{database}?"), in_batch=in_batch)
+    store = ServerStore.open(settings, event_listeners=[counter])
+
+    async def run() -> None:
+        await graphql_bytes(TREE, store)
+        await store.close()
+
+    asyncio.run(run())
+    return counter.count
+
+
 def round_trips(uri: str, databases: dict[int, str], in_batch: int) -> Row:
-    counts = {}
-    for missions, database in databases.items():
-        counter = CommandCounter()
-        settings = Settings(mongodb_uri=uri.replace("/?", f"/{database}?"), in_batch=None)
-        store = ServerStore.open(settings, event_listeners=[counter])
-
-        async def run(store: ServerStore = store) -> None:
-            await graphql_bytes(TREE, store)
-            await store.close()
-
-        asyncio.run(run())
-        counts[missions] = counter.count
-    capped = {}
-    for missions, database in databases.items():
-        counter = CommandCounter()
-        settings = Settings(mongodb_uri=uri.replace("/?", f"/{database}?"), in_batch=in_batch)
-        store = ServerStore.open(settings, event_listeners=[counter])
-
-        async def run_capped(store: ServerStore = store) -> None:
-            await graphql_bytes(TREE, store)
-            await store.close()
-
-        asyncio.run(run_capped())
-        capped[missions] = counter.count
+    counts = {n: _commands(uri, database, None) for n, database in databases.items()}
+    capped = {n: _commands(uri, database, in_batch) for n, database in databases.items()}
     sizes = sorted(counts)
     bounded = max(*counts.values(), *capped.values()) <= ROUND_TRIP_BOUND
     return Row(

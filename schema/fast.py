@@ -523,12 +523,20 @@ async def _person_outcomes(
     return await ex.complete_lists("Outcome", lists, nodes)
 
 
-def _mission_query(args: dict[str, Any]) -> tuple[int, Order, dict[str, Any]]:
+def _page_size(args: dict[str, Any], order: Order) -> int:
+    """`first` and `after` checked as the resolvers check them; a bad one is left to
+    graphql-core, whose error is the reference."""
     try:
-        size, order = page_size(args.get("first")), mission_order(args.get("orderBy"))
+        size = page_size(args.get("first"))
         check_cursor(order, args.get("after"))
     except GraphQLError as error:
         raise Unsupported(error.message) from None
+    return size
+
+
+def _mission_query(args: dict[str, Any]) -> tuple[int, Order, dict[str, Any]]:
+    order = mission_order(args.get("orderBy"))
+    size = _page_size(args, order)
     given = args.get("filter")
     if not given:
         return size, order, {}
@@ -724,13 +732,8 @@ def _fixed(
     order: Order, make: Callable[[dict[str, Any]], dict[str, Any]]
 ) -> Callable[[dict[str, Any]], tuple[int, Order, dict[str, Any]]]:
     def order_of(args: dict[str, Any]) -> tuple[int, Order, dict[str, Any]]:
-        try:
-            size = page_size(args.get("first"))
-            check_cursor(order, args.get("after"))
-        except GraphQLError as error:
-            raise Unsupported(error.message) from None
         given = args.get("filter")
-        return size, order, make(given) if given else {}
+        return _page_size(args, order), order, make(given) if given else {}
 
     return order_of
 
