@@ -29,12 +29,9 @@ class CrewMember:
 
     @strawberry.field(description="Who.")
     async def person(self, info: Info) -> Annotated[Person, strawberry.lazy("schema.person")]:
-        from schema.person import Person
+        from schema.person import referenced_person
 
-        doc = await info.context.persons.load(self.person_slug)
-        if doc is None:  # the loaders check every reference; this is a broken database
-            raise LookupError(f"person {self.person_slug!r} of a crew is missing")
-        return Person.from_doc(doc)
+        return await referenced_person(info, self.person_slug)
 
     @strawberry.field(description="The mission.")
     def mission(self) -> Annotated[Mission, strawberry.lazy("schema.mission")]:

@@ -83,6 +83,14 @@ class Person(Node):
         ]
 
 
+async def referenced_person(info: Info, slug: str) -> Person:
+    """The person a crew seat or program role names."""
+    doc = await info.context.persons.load(slug)
+    if doc is None:  # the loaders check every reference; this is a broken database
+        raise LookupError(f"person {slug!r} is referenced but missing")
+    return Person.from_doc(doc)
+
+
 @strawberry.input(description="Conditions a person must meet; all given ones apply.")
 class PersonFilter:
     country: str | None = strawberry.field(

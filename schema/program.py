@@ -33,12 +33,9 @@ class ProgramRole:
 
     @strawberry.field(description="Who.")
     async def person(self, info: Info) -> Annotated[Person, strawberry.lazy("schema.person")]:
-        from schema.person import Person
+        from schema.person import referenced_person
 
-        doc = await info.context.persons.load(self.person_slug)
-        if doc is None:  # the loaders check every reference; this is a broken database
-            raise LookupError(f"person {self.person_slug!r} of a program is missing")
-        return Person.from_doc(doc)
+        return await referenced_person(info, self.person_slug)
 
 
 @strawberry.type(
