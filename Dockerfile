@@ -7,6 +7,8 @@ COPY schema schema
 COPY loaders loaders
 COPY store store
 COPY seeds seeds
+COPY docs docs
+COPY spacerace spacerace
 RUN pip install --no-cache-dir . \
     && useradd --system --no-create-home spacerace
 

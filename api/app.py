@@ -12,11 +12,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from api.graphql import GraphQLEndpoint
-from loaders.pipeline import load
-from store.aio import AsyncStore, EmbeddedStore, ServerStore
-from store.connection import connect
-from store.settings import Settings
+from spacerace.api.graphql import GraphQLEndpoint
+from spacerace.loaders.pipeline import load
+from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
+from spacerace.store.connection import connect
+from spacerace.store.settings import Settings
 
 GC_THRESHOLDS = (10_000, 50, 100)
 

@@ -7,12 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from loaders.generate import generate
-from loaders.pipeline import load
-from loaders.problems import LoadError
-from loaders.progress import ProgressBar
-from store.connection import StoreUnavailable, connect
-from store.settings import Settings, SettingsError
+from spacerace.loaders.generate import generate
+from spacerace.loaders.pipeline import load
+from spacerace.loaders.problems import LoadError
+from spacerace.loaders.progress import ProgressBar
+from spacerace.store.connection import StoreUnavailable, connect
+from spacerace.store.settings import Settings, SettingsError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,7 +100,7 @@ def _count(text: str) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from spacerace.api.app import create_app
 
     where = "the bundled seeds, in process" if settings.embedded else settings.mongodb_uri
     print(f"spacerace: serving {where} at http://{args.host}:{args.port}/graphql", flush=True)

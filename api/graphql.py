@@ -13,10 +13,10 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from schema import fast, schema
-from schema.context import Context
-from store.aio import AsyncStore
-from store.reads import Reader
+from spacerace.schema import fast, schema
+from spacerace.schema.context import Context
+from spacerace.store.aio import AsyncStore
+from spacerace.store.reads import Reader
 
 GRAPHIQL_QUERY = Path(__file__).resolve().parent.parent / "docs" / "queries" / "voskhod-2.graphql"
 

@@ -22,9 +22,9 @@ from pymongo import MongoClient
 
 from benchmarks import scenarios
 from benchmarks.scenarios import Row
-from loaders.generate import generate
-from loaders.pipeline import load
-from store.connection import Document
+from spacerace.loaders.generate import generate
+from spacerace.loaders.pipeline import load
+from spacerace.store.connection import Document
 from tests.wire_server import WireServer
 
 

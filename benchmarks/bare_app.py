@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from api.app import create_app
-from store.aio import ServerStore
-from store.settings import Settings
+from spacerace.api.app import create_app
+from spacerace.store.aio import ServerStore
+from spacerace.store.settings import Settings
 
 settings = Settings.from_env()
 app = create_app(settings)

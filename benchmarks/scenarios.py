@@ -20,17 +20,17 @@ import orjson
 from pymongo import AsyncMongoClient, MongoClient, monitoring
 from pymongo.database import Database
 
-from api.app import tune_gc
 from benchmarks.http_load import get, load, post
-from loaders.pipeline import load as load_seeds
-from loaders.pipeline import prepare, read
-from schema import schema
-from schema.context import Context
-from store.aio import AsyncStore, EmbeddedStore, ServerStore
-from store.connection import Document
-from store.reads import Reader
-from store.settings import BUNDLED_SEEDS, Settings
-from store.writer import BATCH_SIZE
+from spacerace.api.app import tune_gc
+from spacerace.loaders.pipeline import load as load_seeds
+from spacerace.loaders.pipeline import prepare, read
+from spacerace.schema import schema
+from spacerace.schema.context import Context
+from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
+from spacerace.store.connection import Document
+from spacerace.store.reads import Reader
+from spacerace.store.settings import BUNDLED_SEEDS, Settings
+from spacerace.store.writer import BATCH_SIZE
 
 SMALL = "query($slug: String!) { mission(slug: $slug) { name crew { role person { name } } } }"
 ROUND_TRIP_BOUND = 6

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from loaders.records import Record
-from store.dates import span
+from spacerace.loaders.records import Record
+from spacerace.store.dates import span
 
 Finding = tuple[str, str]
 """(field path, message)"""

@@ -8,9 +8,9 @@ from typing import Any
 
 import orjson
 
-from loaders.records import Record
-from store.dates import span, utc_time
-from store.text import fold, slugify
+from spacerace.loaders.records import Record
+from spacerace.store.dates import span, utc_time
+from spacerace.store.text import fold, slugify
 
 Document = dict[str, Any]
 UNKNOWN_DATE = "9999-12-31"

@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 
 import orjson
 
-from loaders.records import COLLECTIONS
-from store.text import slugify
+from spacerace.loaders.records import COLLECTIONS
+from spacerace.store.text import slugify
 
 Record = dict[str, Any]
 T = TypeVar("T")

@@ -8,14 +8,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders import checks
-from loaders.documents import Document, build
-from loaders.problems import LoadError, Problem
-from loaders.records import COLLECTIONS, Loader, Part, RawDataset, SourceDefinition
-from loaders.seeds import SeedLoader
-from store import rules, writer
-from store.connection import StoreDatabase
-from store.rules import SOURCE
+from spacerace.loaders import checks
+from spacerace.loaders.documents import Document, build
+from spacerace.loaders.problems import LoadError, Problem
+from spacerace.loaders.records import COLLECTIONS, Loader, Part, RawDataset, SourceDefinition
+from spacerace.loaders.seeds import SeedLoader
+from spacerace.store import rules, writer
+from spacerace.store.connection import StoreDatabase
+from spacerace.store.rules import SOURCE
 
 LOADERS: list[Loader] = [SeedLoader()]
 

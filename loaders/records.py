@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from loaders.problems import Problem
+from spacerace.loaders.problems import Problem
 
 COLLECTIONS = ("programs", "missions", "persons", "events")
 

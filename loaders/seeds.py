@@ -11,8 +11,8 @@ from typing import Any
 import orjson
 import yaml
 
-from loaders.problems import Problem
-from loaders.records import COLLECTIONS, Part, RawDataset, Record, SourceDefinition
+from spacerace.loaders.problems import Problem
+from spacerace.loaders.records import COLLECTIONS, Part, RawDataset, Record, SourceDefinition
 
 try:
     _YamlLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]

@@ -11,15 +11,15 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from schema import fast
-from schema.context import Context
-from schema.errors import label
-from schema.event import Event
-from schema.mission import Mission
-from schema.person import Person
-from schema.program import Program
-from schema.query import Query
-from schema.scalars import SCALARS
+from spacerace.schema import fast
+from spacerace.schema.context import Context
+from spacerace.schema.errors import label
+from spacerace.schema.event import Event
+from spacerace.schema.mission import Mission
+from spacerace.schema.person import Person
+from spacerace.schema.program import Program
+from spacerace.schema.query import Query
+from spacerace.schema.scalars import SCALARS
 
 
 class Schema(strawberry.Schema):

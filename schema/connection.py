@@ -7,9 +7,9 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from schema.common import Document, PageInfo
-from schema.errors import bad_input
-from store.paging import CursorError, Order, check_first, decode_cursor, encode_cursor
+from spacerace.schema.common import Document, PageInfo
+from spacerace.schema.errors import bad_input
+from spacerace.store.paging import CursorError, Order, check_first, decode_cursor, encode_cursor
 
 T = TypeVar("T")
 

@@ -8,9 +8,9 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
-from store.connection import Document
-from store.paging import Order
-from store.reads import Reader
+from spacerace.store.connection import Document
+from spacerace.store.paging import Order
+from spacerace.store.reads import Reader
 
 MaybeDocument = Document | None
 

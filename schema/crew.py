@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from schema.common import Document
-from schema.context import Info
-from schema.outcome import Outcome
+from spacerace.schema.common import Document
+from spacerace.schema.context import Info
+from spacerace.schema.outcome import Outcome
 
 if TYPE_CHECKING:
-    from schema.mission import Mission
-    from schema.person import Person
+    from spacerace.schema.mission import Mission
+    from spacerace.schema.person import Person
 
 
 @strawberry.type(description="A person who launched on a mission, and their role aboard.")
@@ -28,14 +28,16 @@ class CrewMember:
         return cls(role=seat["role"], person_slug=seat["person"], mission_doc=mission)
 
     @strawberry.field(description="Who.")
-    async def person(self, info: Info) -> Annotated[Person, strawberry.lazy("schema.person")]:
-        from schema.person import referenced_person
+    async def person(
+        self, info: Info
+    ) -> Annotated[Person, strawberry.lazy("spacerace.schema.person")]:
+        from spacerace.schema.person import referenced_person
 
         return await referenced_person(info, self.person_slug)
 
     @strawberry.field(description="The mission.")
-    def mission(self) -> Annotated[Mission, strawberry.lazy("schema.mission")]:
-        from schema.mission import Mission
+    def mission(self) -> Annotated[Mission, strawberry.lazy("spacerace.schema.mission")]:
+        from spacerace.schema.mission import Mission
 
         return Mission.from_doc(self.mission_doc)
 

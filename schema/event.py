@@ -6,19 +6,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from schema.common import Claim, Document, SlugArg, Source, claims, sources
-from schema.connection import Connection, check_cursor, connection, page_size
-from schema.context import Info
-from schema.enums import EventKind
-from schema.mission import AfterArg, FirstArg, Mission
-from schema.node import Node, global_id
-from schema.scalars import PartialDate
-from store import filters
-from store.paging import BY_DATE
+from spacerace.schema.common import Claim, Document, SlugArg, Source, claims, sources
+from spacerace.schema.connection import Connection, check_cursor, connection, page_size
+from spacerace.schema.context import Info
+from spacerace.schema.enums import EventKind
+from spacerace.schema.mission import AfterArg, FirstArg, Mission
+from spacerace.schema.node import Node, global_id
+from spacerace.schema.scalars import PartialDate
+from spacerace.store import filters
+from spacerace.store.paging import BY_DATE
 
 if TYPE_CHECKING:
-    from schema.person import Person
-    from schema.program import Program
+    from spacerace.schema.person import Person
+    from spacerace.schema.program import Program
 
 
 @strawberry.type(
@@ -55,8 +55,10 @@ class Event(Node):
         )
 
     @strawberry.field(description="The people it involved.")
-    async def people(self, info: Info) -> list[Annotated[Person, strawberry.lazy("schema.person")]]:
-        from schema.person import Person
+    async def people(
+        self, info: Info
+    ) -> list[Annotated[Person, strawberry.lazy("spacerace.schema.person")]]:
+        from spacerace.schema.person import Person
 
         docs = await info.context.persons.load_many(self.doc["people"])
         return [Person.from_doc(doc) for doc in docs if doc]
@@ -64,8 +66,8 @@ class Event(Node):
     @strawberry.field(description="The programs it concerned.")
     async def programs(
         self, info: Info
-    ) -> list[Annotated[Program, strawberry.lazy("schema.program")]]:
-        from schema.program import Program
+    ) -> list[Annotated[Program, strawberry.lazy("spacerace.schema.program")]]:
+        from spacerace.schema.program import Program
 
         docs = await info.context.programs.load_many(self.doc["programs"])
         return [Program.from_doc(doc) for doc in docs if doc]

@@ -41,13 +41,13 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
-from schema.connection import check_cursor, page_size
-from schema.mission import mission_order
-from schema.node import global_id, parse_global_id
-from store import filters
-from store.connection import Document
-from store.paging import BY_DATE, BY_NAME, Order, encode_cursor, slice_after
-from store.reads import Reader
+from spacerace.schema.connection import check_cursor, page_size
+from spacerace.schema.mission import mission_order
+from spacerace.schema.node import global_id, parse_global_id
+from spacerace.store import filters
+from spacerace.store.connection import Document
+from spacerace.store.paging import BY_DATE, BY_NAME, Order, encode_cursor, slice_after
+from spacerace.store.reads import Reader
 
 
 class Unsupported(Exception):

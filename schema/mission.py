@@ -7,19 +7,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from schema.common import Claim, Document, SlugArg, Source, claims, sources
-from schema.connection import Connection, check_cursor, connection, page_size
-from schema.context import Info
-from schema.crew import CrewMember, crew_of
-from schema.enums import MissionOrder, MissionStatus, OutcomeKind
-from schema.node import Node, global_id
-from schema.outcome import Outcome, outcomes_of
-from schema.scalars import PartialDate
-from store import filters
-from store.paging import BY_DATE, BY_DATE_DESC, BY_NAME, Order
+from spacerace.schema.common import Claim, Document, SlugArg, Source, claims, sources
+from spacerace.schema.connection import Connection, check_cursor, connection, page_size
+from spacerace.schema.context import Info
+from spacerace.schema.crew import CrewMember, crew_of
+from spacerace.schema.enums import MissionOrder, MissionStatus, OutcomeKind
+from spacerace.schema.node import Node, global_id
+from spacerace.schema.outcome import Outcome, outcomes_of
+from spacerace.schema.scalars import PartialDate
+from spacerace.store import filters
+from spacerace.store.paging import BY_DATE, BY_DATE_DESC, BY_NAME, Order
 
 if TYPE_CHECKING:
-    from schema.program import Program
+    from spacerace.schema.program import Program
 
 
 @strawberry.type(
@@ -83,8 +83,8 @@ class Mission(Node):
     @strawberry.field(description="The program it belonged to.")
     async def program(
         self, info: Info
-    ) -> Annotated[Program, strawberry.lazy("schema.program")] | None:
-        from schema.program import Program
+    ) -> Annotated[Program, strawberry.lazy("spacerace.schema.program")] | None:
+        from spacerace.schema.program import Program
 
         slug = self.doc.get("program")
         doc = await info.context.programs.load(slug) if slug else None

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from schema.common import Document, Source, sources
-from schema.context import Info
-from schema.enums import OutcomeKind
-from schema.scalars import PartialDate
+from spacerace.schema.common import Document, Source, sources
+from spacerace.schema.context import Info
+from spacerace.schema.enums import OutcomeKind
+from spacerace.schema.scalars import PartialDate
 
 if TYPE_CHECKING:
-    from schema.mission import Mission
-    from schema.person import Person
+    from spacerace.schema.mission import Mission
+    from spacerace.schema.person import Person
 
 
 @strawberry.type(
@@ -40,14 +40,16 @@ class Outcome:
         )
 
     @strawberry.field(description="The mission it belongs to.")
-    def mission(self) -> Annotated[Mission, strawberry.lazy("schema.mission")] | None:
-        from schema.mission import Mission
+    def mission(self) -> Annotated[Mission, strawberry.lazy("spacerace.schema.mission")] | None:
+        from spacerace.schema.mission import Mission
 
         return Mission.from_doc(self.mission_doc)
 
     @strawberry.field(description="The people it involves.")
-    async def people(self, info: Info) -> list[Annotated[Person, strawberry.lazy("schema.person")]]:
-        from schema.person import Person
+    async def people(
+        self, info: Info
+    ) -> list[Annotated[Person, strawberry.lazy("spacerace.schema.person")]]:
+        from spacerace.schema.person import Person
 
         docs = await info.context.persons.load_many(self.doc["people"])
         return [Person.from_doc(doc) for doc in docs if doc]

@@ -6,16 +6,16 @@ from typing import Annotated
 
 import strawberry
 
-from schema.common import Claim, Document, SlugArg, Source, claims, sources
-from schema.connection import Connection, check_cursor, connection, page_size
-from schema.context import Info
-from schema.crew import CrewMember
-from schema.mission import AfterArg, FirstArg
-from schema.node import Node, global_id
-from schema.outcome import Outcome
-from schema.scalars import PartialDate
-from store import filters
-from store.paging import BY_NAME
+from spacerace.schema.common import Claim, Document, SlugArg, Source, claims, sources
+from spacerace.schema.connection import Connection, check_cursor, connection, page_size
+from spacerace.schema.context import Info
+from spacerace.schema.crew import CrewMember
+from spacerace.schema.mission import AfterArg, FirstArg
+from spacerace.schema.node import Node, global_id
+from spacerace.schema.outcome import Outcome
+from spacerace.schema.scalars import PartialDate
+from spacerace.store import filters
+from spacerace.store.paging import BY_NAME
 
 
 @strawberry.type(

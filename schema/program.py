@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from schema.common import Claim, Document, SlugArg, Source, claims, sources
-from schema.connection import Connection, check_cursor, connection, page_size
-from schema.context import Info
-from schema.mission import (
+from spacerace.schema.common import Claim, Document, SlugArg, Source, claims, sources
+from spacerace.schema.connection import Connection, check_cursor, connection, page_size
+from spacerace.schema.context import Info
+from spacerace.schema.mission import (
     AfterArg,
     FirstArg,
     Mission,
@@ -17,13 +17,13 @@ from schema.mission import (
     MissionOrderArg,
     mission_order,
 )
-from schema.node import Node, global_id
-from schema.scalars import PartialDate
-from store import filters
-from store.paging import BY_DATE, slice_after
+from spacerace.schema.node import Node, global_id
+from spacerace.schema.scalars import PartialDate
+from spacerace.store import filters
+from spacerace.store.paging import BY_DATE, slice_after
 
 if TYPE_CHECKING:
-    from schema.person import Person
+    from spacerace.schema.person import Person
 
 
 @strawberry.type(description="A person's part in a program.")
@@ -32,8 +32,10 @@ class ProgramRole:
     person_slug: strawberry.Private[str]
 
     @strawberry.field(description="Who.")
-    async def person(self, info: Info) -> Annotated[Person, strawberry.lazy("schema.person")]:
-        from schema.person import referenced_person
+    async def person(
+        self, info: Info
+    ) -> Annotated[Person, strawberry.lazy("spacerace.schema.person")]:
+        from spacerace.schema.person import referenced_person
 
         return await referenced_person(info, self.person_slug)
 

@@ -7,13 +7,13 @@ from typing import Annotated
 import strawberry
 from strawberry.tools import merge_types
 
-from schema.context import Info
-from schema.event import Event, EventQuery
-from schema.mission import Mission, MissionQuery
-from schema.node import Node, parse_global_id
-from schema.person import Person, PersonQuery
-from schema.program import Program, ProgramQuery
-from schema.search import SearchQuery
+from spacerace.schema.context import Info
+from spacerace.schema.event import Event, EventQuery
+from spacerace.schema.mission import Mission, MissionQuery
+from spacerace.schema.node import Node, parse_global_id
+from spacerace.schema.person import Person, PersonQuery
+from spacerace.schema.program import Program, ProgramQuery
+from spacerace.schema.search import SearchQuery
 
 _NODES = {
     "Program": ("programs", Program.from_doc),

@@ -7,7 +7,7 @@ from typing import NewType
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
-from store.dates import span
+from spacerace.store.dates import span
 
 PartialDate = NewType("PartialDate", str)
 

@@ -1,6 +1,6 @@
-"""Print the served schema as SDL: `python -m schema.sdl > schema.graphql`."""
+"""Print the served schema as SDL: `python -m spacerace.schema.sdl > schema.graphql`."""
 
-from schema import schema
+from spacerace.schema import schema
 
 if __name__ == "__main__":
     print(schema.as_str())

@@ -7,13 +7,13 @@ from typing import Annotated
 
 import strawberry
 
-from schema.common import Document
-from schema.connection import page_size
-from schema.context import Info
-from schema.event import Event
-from schema.mission import Mission
-from schema.person import Person
-from schema.program import Program
+from spacerace.schema.common import Document
+from spacerace.schema.connection import page_size
+from spacerace.schema.context import Info
+from spacerace.schema.event import Event
+from spacerace.schema.mission import Mission
+from spacerace.schema.person import Person
+from spacerace.schema.program import Program
 
 SearchResult = Annotated[
     Program | Mission | Person | Event,

@@ -16,8 +16,8 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.database import Database
 
-from store.connection import Document, client_options, database_name
-from store.settings import Settings
+from spacerace.store.connection import Document, client_options, database_name
+from spacerace.store.settings import Settings
 
 Filter = Mapping[str, Any]
 FIRST_BATCH = 100_000

@@ -9,7 +9,7 @@ from pymongo import MongoClient
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
-from store.settings import Settings
+from spacerace.store.settings import Settings
 
 Document = dict[str, Any]
 StoreDatabase = Database[Document]

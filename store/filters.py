@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from store.dates import span
-from store.text import fold
+from spacerace.store.dates import span
+from spacerace.store.text import fold
 
 Query = dict[str, Any]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from store.connection import Document
+from spacerace.store.connection import Document
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20

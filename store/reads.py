@@ -9,11 +9,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from store.aio import AsyncStore
-from store.connection import Document
-from store.filters import Query
-from store.paging import Order, after
-from store.text import fold
+from spacerace.store.aio import AsyncStore
+from spacerace.store.connection import Document
+from spacerace.store.filters import Query
+from spacerace.store.paging import Order, after
+from spacerace.store.text import fold
 
 # Derived fields the API never shows: left on the server.
 HIDDEN = {"_search": 0, "_names": 0, "_hash": 0, "_slugs": 0}

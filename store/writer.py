@@ -17,9 +17,9 @@ from typing import Any
 
 from pymongo.database import Database
 
-from store.connection import Document, is_embedded
-from store.indexes import COLLECTIONS, INDEXES
-from store.rules import mongo_validator
+from spacerace.store.connection import Document, is_embedded
+from spacerace.store.indexes import COLLECTIONS, INDEXES
+from spacerace.store.rules import mongo_validator
 
 STAGING_SUFFIX = "__staging"
 BATCH_SIZE = 1000

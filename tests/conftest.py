@@ -11,8 +11,8 @@ import pymongo
 import pytest
 from pymongo.database import Database
 
-from store.aio import AsyncStore, EmbeddedStore, ServerStore
-from store.settings import BUNDLED_SEEDS, Settings
+from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
+from spacerace.store.settings import BUNDLED_SEEDS, Settings
 from tests.wire_server import WireServer
 
 Document = dict[str, Any]
@@ -63,7 +63,7 @@ def wire_db(wire_client: pymongo.MongoClient[Document]) -> Iterator[Database[Doc
 @pytest.fixture(scope="session")
 def loaded_embedded() -> Database[Document]:
     """The bundled seeds, loaded once into mongomock; tests must not write to it."""
-    from loaders.pipeline import load
+    from spacerace.loaders.pipeline import load
 
     db: Database[Document] = mongomock.MongoClient(tz_aware=True)["spacerace"]
     load(db, [str(BUNDLED_SEEDS)])
@@ -73,7 +73,7 @@ def loaded_embedded() -> Database[Document]:
 @pytest.fixture(scope="session")
 def loaded_wire(wire_client: pymongo.MongoClient[Document], wire_server: WireServer) -> str:
     """The bundled seeds, loaded once into a database on the wire-protocol server: its URI."""
-    from loaders.pipeline import load
+    from spacerace.loaders.pipeline import load
 
     load(wire_client["seeded"], [str(BUNDLED_SEEDS)])
     return wire_server.uri.replace("/?", "/seeded?")

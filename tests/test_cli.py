@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import main
+from spacerace.api.cli import main
 
 
 def test_load_dry_run_on_the_bundled_seeds(capsys: pytest.CaptureFixture[str]) -> None:

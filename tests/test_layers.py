@@ -18,14 +18,20 @@ ALLOWED = {
 }
 
 
+def _package(module: str) -> str:
+    """The top-level folder a module is in: `spacerace.store.reads` is in `store`."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "spacerace" and len(parts) > 1 else parts[0]
+
+
 def imports(package: str) -> set[tuple[str, str]]:
     found = set()
     for file in (ROOT / package).rglob("*.py"):
         for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
-                found |= {(file.name, alias.name.split(".")[0]) for alias in node.names}
+                found |= {(file.name, _package(alias.name)) for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                found.add((file.name, node.module.split(".")[0]))
+                found.add((file.name, _package(node.module)))
     return found
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from api.app import create_app
-from store.settings import Settings
+from spacerace.api.app import create_app
+from spacerace.store.settings import Settings
 
 VOSKHOD_2 = (
     '{ mission(slug: "voskhod-2") { name crew { role person { name } } outcomes { kind } } }'
@@ -99,7 +99,7 @@ def test_bad_requests_get_coded_errors(client: TestClient, query: str, code: str
 def test_the_server_collects_garbage_less_often(client: TestClient) -> None:
     import gc
 
-    from api.app import GC_THRESHOLDS
+    from spacerace.api.app import GC_THRESHOLDS
 
     assert gc.get_threshold() == GC_THRESHOLDS
 
@@ -122,7 +122,7 @@ def test_the_server_collects_garbage_less_often(client: TestClient) -> None:
 def test_the_compiled_path_answers_as_strawberry_does(
     client: TestClient, payload: dict[str, object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from schema import schema
+    from spacerace.schema import schema
 
     compiled = client.post("/graphql", json=payload)
     monkeypatch.setattr(schema, "compiled", False)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from loaders.pipeline import prepare, read
-from store.settings import BUNDLED_SEEDS
+from spacerace.loaders.pipeline import prepare, read
+from spacerace.store.settings import BUNDLED_SEEDS
 
 SOURCE_DOCUMENT = (
     Path(__file__).resolve().parents[3] / "shared" / "sources" / "000_f1ca75b453a11347.txt"

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from store.dates import span, utc_time
-from store.text import fold, slugify
+from spacerace.store.dates import span, utc_time
+from spacerace.store.text import fold, slugify
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,11 @@ from typing import Any
 import mongomock
 import pytest
 
-from api.cli import main
-from loaders import generate as generator
-from loaders.generate import counts_for, generate
-from loaders.pipeline import load, prepare, read
-from store.dates import span
+from spacerace.api.cli import main
+from spacerace.loaders import generate as generator
+from spacerace.loaders.generate import counts_for, generate
+from spacerace.loaders.pipeline import load, prepare, read
+from spacerace.store.dates import span
 
 ROOT = Path(__file__).resolve().parents[2]
 Records = dict[str, list[dict[str, Any]]]

@@ -9,9 +9,9 @@ import orjson
 import pytest
 import yaml
 
-from loaders.pipeline import prepare, read
-from loaders.problems import LoadError, Problem
-from loaders.seeds import SeedLoader
+from spacerace.loaders.pipeline import prepare, read
+from spacerace.loaders.problems import LoadError, Problem
+from spacerace.loaders.seeds import SeedLoader
 
 SOURCES = {
     "example-archive": {

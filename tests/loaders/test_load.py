@@ -9,10 +9,10 @@ import pytest
 import yaml
 from pymongo.database import Database
 
-from loaders import pipeline
-from loaders.pipeline import load
-from loaders.problems import LoadError
-from store import writer
+from spacerace.loaders import pipeline
+from spacerace.loaders.pipeline import load
+from spacerace.loaders.problems import LoadError
+from spacerace.store import writer
 
 Document = dict[str, Any]
 

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from strawberry.types import ExecutionResult
 
-from schema import schema
-from schema.context import Context
-from store.aio import AsyncStore
-from store.reads import Reader
+from spacerace.schema import schema
+from spacerace.schema.context import Context
+from spacerace.store.aio import AsyncStore
+from spacerace.store.reads import Reader
 
 Execute = Callable[..., ExecutionResult]
 

@@ -12,12 +12,12 @@ import pytest
 import yaml
 from pymongo import MongoClient, monitoring
 
-from loaders.pipeline import load
-from schema import schema
-from schema.context import Context
-from store.aio import AsyncStore, EmbeddedStore, ServerStore
-from store.reads import Reader
-from store.settings import BUNDLED_SEEDS, Settings
+from spacerace.loaders.pipeline import load
+from spacerace.schema import schema
+from spacerace.schema.context import Context
+from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
+from spacerace.store.reads import Reader
+from spacerace.store.settings import BUNDLED_SEEDS, Settings
 from tests.wire_server import WireServer
 
 TREE = """

@@ -11,10 +11,10 @@ from typing import Any
 import orjson
 import pytest
 
-from schema import fast, schema
-from schema.context import Context
-from store.aio import AsyncStore
-from store.reads import Reader
+from spacerace.schema import fast, schema
+from spacerace.schema.context import Context
+from spacerace.store.aio import AsyncStore
+from spacerace.store.reads import Reader
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "queries"
 

@@ -13,7 +13,7 @@ from graphql import (
     build_schema,
 )
 
-from schema import schema
+from spacerace.schema import schema
 from tests.schema.contract import missing_from
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ CONTRACT = ROOT.parent / "shared" / "api-contract.graphql"
 def test_committed_sdl_matches_the_code() -> None:
     committed = (ROOT / "schema.graphql").read_text(encoding="utf-8")
     assert committed == schema.as_str() + "\n", (
-        "schema.graphql is out of date: run `python -m schema.sdl > schema.graphql`"
+        "schema.graphql is out of date: run `python -m spacerace.schema.sdl > schema.graphql`"
     )
 
 

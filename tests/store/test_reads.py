@@ -8,11 +8,11 @@ from typing import Any, TypeVar
 
 import pytest
 
-from store import reads
-from store.aio import AsyncStore
-from store.filters import EventFilter, MissionFilter, PersonFilter
-from store.paging import BY_DATE, BY_NAME, CursorError, encode_cursor
-from store.reads import Reader
+from spacerace.store import reads
+from spacerace.store.aio import AsyncStore
+from spacerace.store.filters import EventFilter, MissionFilter, PersonFilter
+from spacerace.store.paging import BY_DATE, BY_NAME, CursorError, encode_cursor
+from spacerace.store.reads import Reader
 
 T = TypeVar("T")
 

@@ -9,8 +9,8 @@ import pytest
 from pymongo.database import Database
 from pymongo.errors import WriteError
 
-from loaders.pipeline import load
-from store.rules import _FAST, _VALIDATORS, _report, mongo_validator, violations
+from spacerace.loaders.pipeline import load
+from spacerace.store.rules import _FAST, _VALIDATORS, _report, mongo_validator, violations
 
 Document = dict[str, Any]
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from store.connection import StoreUnavailable, connect, database_name
-from store.settings import BUNDLED_SEEDS, Settings, SettingsError
+from spacerace.store.connection import StoreUnavailable, connect, database_name
+from spacerace.store.settings import BUNDLED_SEEDS, Settings, SettingsError
 
 
 def test_defaults_are_the_embedded_store() -> None:
