@@ -19,11 +19,18 @@ REFERENCES: dict[str, list[tuple[str, str]]] = {
         ("program", "programs"),
         ("crew[].person", "persons"),
         ("outcomes[].people[]", "persons"),
+        ("launchSite", "launch_sites"),
     ],
     "persons": [],
     "events": [("people[]", "persons"), ("programs[]", "programs"), ("missions[]", "missions")],
+    "launch_sites": [],
 }
-_SINGULAR = {"persons": "person", "programs": "program", "missions": "mission"}
+_SINGULAR = {
+    "persons": "person",
+    "programs": "program",
+    "missions": "mission",
+    "launch_sites": "launch site",
+}
 
 # Pairs of dates where the first may not come after the second.
 DATE_ORDER: dict[str, list[tuple[str, str]]] = {
@@ -31,6 +38,7 @@ DATE_ORDER: dict[str, list[tuple[str, str]]] = {
     "missions": [("launchDate", "landingDate")],
     "persons": [("birthDate", "deathDate")],
     "events": [("date", "endDate")],
+    "launch_sites": [],
 }
 
 
@@ -58,6 +66,27 @@ def launch_time_agrees(record: Record) -> Iterator[Finding]:
     day, time = record.data.get("launchDate"), record.data.get("launchTime")
     if isinstance(day, str) and isinstance(time, str) and not time.startswith(day):
         yield "launchTime", f"{time!r} is not on launchDate {day!r}"
+
+
+def dated_names(record: Record) -> Iterator[Finding]:
+    """Names over time: each ends after it starts, and each begins where the one before
+    it ended or later (oldest first, no overlaps)."""
+    names = record.data.get("names")
+    if not isinstance(names, list):
+        return
+    previous_end: str | None = None
+    for i, item in enumerate(names):
+        if not isinstance(item, dict):
+            continue
+        start, end = item.get("from"), item.get("to")
+        try:
+            if isinstance(start, str) and isinstance(end, str) and span(start)[0] >= span(end)[0]:
+                yield f"names[{i}].to", f"{end!r} is not after from {start!r}"
+            if isinstance(start, str) and previous_end and span(start)[0] < span(previous_end)[0]:
+                yield f"names[{i}].from", f"{start!r} is before the previous name ended"
+        except ValueError:
+            continue  # reported where the dates are parsed
+        previous_end = end if isinstance(end, str) else None
 
 
 def encoding_faults(value: Any, path: str = "") -> Iterator[Finding]:

@@ -42,6 +42,8 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         "landingDate": None,
         "spacecraft": None,
         "launchVehicle": None,
+        "launchSite": None,
+        "launchPad": None,
         "summary": None,
         "crew": [],
         "outcomes": [],
@@ -54,6 +56,15 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         "occupations": [],
         "birthDate": None,
         "deathDate": None,
+        "summary": None,
+        "claims": [],
+    },
+    "launch_sites": {
+        "nativeName": None,
+        "aliases": [],
+        "latitude": None,
+        "longitude": None,
+        "names": [],
         "summary": None,
         "claims": [],
     },
@@ -101,7 +112,7 @@ def _resolve_sources(doc: Document, sources: SourceIndex, problems: list[tuple[s
         return resolved
 
     doc["sources"] = resolve(doc.get("sources"), "sources")
-    for list_name in ("outcomes", "claims"):
+    for list_name in ("outcomes", "claims", "names"):
         items = doc.get(list_name)
         if not isinstance(items, list):
             continue
@@ -119,6 +130,8 @@ def _derive(collection: str, doc: Document, problems: list[tuple[str, str]]) -> 
         if "aliases" in doc
         else [doc.get("title")]
     )
+    if collection == "launch_sites":
+        candidates += [n.get("name") for n in doc["names"] if isinstance(n, dict)]
     names: list[str] = [n for n in candidates if isinstance(n, str)]
     slug = doc["_id"] if isinstance(doc["_id"], str) else ""
     slugs = {slugify(n) for n in names}
@@ -147,6 +160,9 @@ def _derive(collection: str, doc: Document, problems: list[tuple[str, str]]) -> 
         start = _span(doc, "startDate", problems)[0]
     elif collection == "persons":
         start = _span(doc, "birthDate", problems)[0]
+    elif collection == "launch_sites":
+        first = doc["names"][0] if doc["names"] and isinstance(doc["names"][0], dict) else {}
+        start = _span(first, "from", problems)[0]
     doc["_sortDate"] = start or UNKNOWN_DATE
 
 

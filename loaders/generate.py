@@ -666,13 +666,13 @@ def generate(missions: int, out: Path, seed: int = 0) -> dict[str, int]:
         orjson.dumps(sources, option=orjson.OPT_INDENT_2) + b"\n"
     )
     for collection in COLLECTIONS:
-        records = records_of[collection]
+        records = records_of.get(collection, [])
         chunks = max(1, math.ceil(len(records) / RECORDS_PER_FILE))
         for chunk in range(chunks):
             part = records[chunk * RECORDS_PER_FILE : (chunk + 1) * RECORDS_PER_FILE]
             path = out / collection / f"{collection}-{chunk + 1:04d}.json"
             path.write_bytes(_json_list(part))
-    return {"sources": len(sources), **{name: len(records_of[name]) for name in COLLECTIONS}}
+    return {"sources": len(sources), **{name: len(records_of.get(name, [])) for name in COLLECTIONS}}
 
 
 def _json_list(records: list[Record]) -> bytes:

@@ -88,6 +88,7 @@ def documents(
         findings = [
             *checks.references(record, idx.known),
             *checks.date_order(record),
+            *checks.dated_names(record),
             *checks.launch_time_agrees(record),
             *checks.encoding_faults(record.data),
             *build_findings,

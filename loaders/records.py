@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from spacerace.loaders.problems import Problem
 
-COLLECTIONS = ("programs", "missions", "persons", "events")
+COLLECTIONS = ("programs", "missions", "persons", "events", "launch_sites")
 
 
 @dataclass

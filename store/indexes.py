@@ -30,6 +30,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _index("crew.person", "_sortDate", name="crew_person"),
         _index("outcomes.people", name="outcome_people"),
         _index("country", "_sortDate", "_id", name="country"),
+        _index("launchSite", "_sortDate", "_id", name="launch_site"),
         # `status` and `crewed` have a handful of values: the date order index
         # with a filter serves them better than an index of their own.
         _index("_launchStart", "_launchEnd", name="launch_span"),
@@ -47,6 +48,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         _index("programs", name="programs"),
         _index("missions", name="missions"),
     ],
+    "launch_sites": _common(),
 }
 
 COLLECTIONS = tuple(INDEXES)

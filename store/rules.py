@@ -63,6 +63,15 @@ CLAIM = _object(
     {"topic": _pattern(SLUG), "value": _text(), "sources": SOURCES},
 )
 PERSON_ROLE = _object(["person", "role"], {"person": _pattern(SLUG), "role": _text()})
+DATED_NAME = _object(
+    ["name", "sources"],
+    {
+        "name": _text(),
+        "from": _pattern(PARTIAL_DATE, nullable=True),
+        "to": _pattern(PARTIAL_DATE, nullable=True),
+        "sources": SOURCES,
+    },
+)
 OUTCOME = _object(
     ["kind", "summary", "people", "sources"],
     {
@@ -153,6 +162,8 @@ MISSION = _object(
         "landingDate": _pattern(PARTIAL_DATE, nullable=True),
         "spacecraft": _text(nullable=True),
         "launchVehicle": _text(nullable=True),
+        "launchSite": _pattern(SLUG, nullable=True),
+        "launchPad": _text(nullable=True),
         "crew": _list(PERSON_ROLE),
         "outcomes": _list(OUTCOME),
         # The first and last day the launch date can mean, for range filters
@@ -205,11 +216,25 @@ EVENT = _object(
     },
 )
 
+LAUNCH_SITE = _object(
+    ["_id", "name", "aliases", "country", "names", "claims", "sources", *_DERIVED],
+    {
+        **_COMMON,
+        **_NAMED,
+        "country": _pattern(COUNTRY),
+        "latitude": {"bsonType": ["double", "int", "null"], "minimum": -90, "maximum": 90},
+        "longitude": {"bsonType": ["double", "int", "null"], "minimum": -180, "maximum": 180},
+        # Every name it has borne, oldest first; `to` is exclusive.
+        "names": _list(DATED_NAME, min_items=1),
+    },
+)
+
 SCHEMAS: dict[str, Schema] = {
     "programs": PROGRAM,
     "missions": MISSION,
     "persons": PERSON,
     "events": EVENT,
+    "launch_sites": LAUNCH_SITE,
 }
 
 _BSON_TYPES: dict[str, tuple[type, ...]] = {
@@ -264,6 +289,9 @@ def compile_schema(schema: Schema) -> Callable[[Any], bool]:
     if "minimum" in schema:
         least = schema["minimum"]
         checks.append(lambda v: not isinstance(v, int | float) or isinstance(v, bool) or v >= least)
+    if "maximum" in schema:
+        most = schema["maximum"]
+        checks.append(lambda v: not isinstance(v, int | float) or isinstance(v, bool) or v <= most)
     if "minItems" in schema:
         fewest = schema["minItems"]
         checks.append(lambda v: v.__class__ is not list or len(v) >= fewest)

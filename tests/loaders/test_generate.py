@@ -31,7 +31,7 @@ def files(root: Path) -> dict[str, bytes]:
 def records(root: Path) -> Records:
     raw = read([str(root)])
     assert raw.problems == []
-    by: Records = {"programs": [], "missions": [], "persons": [], "events": []}
+    by: Records = {"programs": [], "missions": [], "persons": [], "events": [], "launch_sites": []}
     for record in raw.records:
         by[record.collection].append(record.data)
     return by
@@ -55,6 +55,7 @@ def test_the_same_seed_gives_the_same_bytes(tmp_path: Path) -> None:
     a, b, c = (files(tmp_path / name) for name in "abc")
     assert list(a) == [
         "events/events-0001.json",
+        "launch_sites/launch_sites-0001.json",
         "missions/missions-0001.json",
         "persons/persons-0001.json",
         "programs/programs-0001.json",
@@ -88,6 +89,7 @@ def test_counts_follow_the_curated_proportions(
         "missions": 1000,
         "persons": 500,
         "events": 280,
+        "launch_sites": 0,
     }
     assert {name: len(items) for name, items in data.items()} == {
         name: counts[name] for name in data

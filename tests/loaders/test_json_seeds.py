@@ -102,6 +102,7 @@ def test_a_json_seeds_folder_loads(tmp_path: Path) -> None:
         "missions": ["zarya-1"],
         "persons": ["ivan-petrov"],
         "events": ["zarya-announced"],
+        "launch_sites": [],
     }
     mission = docs["missions"][0]
     assert mission["crew"] == [{"person": "ivan-petrov", "role": "Pilot"}]
