@@ -672,7 +672,10 @@ def generate(missions: int, out: Path, seed: int = 0) -> dict[str, int]:
             part = records[chunk * RECORDS_PER_FILE : (chunk + 1) * RECORDS_PER_FILE]
             path = out / collection / f"{collection}-{chunk + 1:04d}.json"
             path.write_bytes(_json_list(part))
-    return {"sources": len(sources), **{name: len(records_of.get(name, [])) for name in COLLECTIONS}}
+    return {
+        "sources": len(sources),
+        **{name: len(records_of.get(name, [])) for name in COLLECTIONS},
+    }
 
 
 def _json_list(records: list[Record]) -> bytes:
