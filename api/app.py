@@ -6,19 +6,23 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from spacerace.api.graphql import GraphQLEndpoint
+from spacerace.api.graphql import GraphQLEndpoint, graphiql_page
 from spacerace.loaders.pipeline import load
+from spacerace.schema import schema
+from spacerace.schema.gate import Gate, GateSettings
 from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
 from spacerace.store.connection import connect
 from spacerace.store.settings import Settings
 
 GC_THRESHOLDS = (10_000, 50, 100)
+GRAPHIQL_QUERY = Path(__file__).resolve().parent.parent / "docs" / "queries" / "voskhod-2.graphql"
 
 
 def tune_gc() -> None:
@@ -41,8 +45,11 @@ def open_store(settings: Settings) -> AsyncStore:
     return ServerStore.open(settings)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, gate_settings: GateSettings | None = None
+) -> Starlette:
     settings = settings or Settings.from_env()
+    gate = Gate(schema._schema, gate_settings or GateSettings.from_env())
     holder: dict[str, AsyncStore] = {}
 
     def store() -> AsyncStore:
@@ -76,7 +83,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def home(request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
-    graphql = GraphQLEndpoint(store)
+    graphql = GraphQLEndpoint(gate, store, graphiql_page(GRAPHIQL_QUERY.read_text("utf-8")))
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -7,7 +7,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from spacerace.loaders.generate import generate
 from spacerace.loaders.pipeline import load
 from spacerace.loaders.problems import LoadError
 from spacerace.loaders.progress import ProgressBar
@@ -142,6 +141,17 @@ def _generate(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 1
+    try:
+        # The generator makes benchmark data: it lives with the benchmarks, in a
+        # checkout of the project, not in the installed package.
+        from benchmarks.generate import generate
+    except ImportError:
+        print(
+            "spacerace: generate needs a checkout of the project (its benchmarks/ folder); "
+            "it is not part of the installed package",
+            file=sys.stderr,
+        )
+        return 2
     counts = generate(args.missions, out, seed=args.seed)
     print(f"spacerace: wrote an invented dataset (seed {args.seed}) to {out}:")
     for name, count in counts.items():

@@ -1,100 +1,147 @@
-"""The GraphQL endpoint: queries over GET and POST, GraphiQL for browsers."""
+"""The GraphQL endpoint: GraphQL requests over GET and POST, GraphiQL for browsers.
+
+This module only speaks HTTP: it reads a request out of the query string or
+the body, hands it to the schema's gate, and writes the gate's answer back.
+Every failure, malformed bodies included, is a GraphQL JSON error with an
+`extensions.code`.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
+from typing import Any
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Message, Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.types import Receive, Scope, Send
 
-from spacerace.schema import fast, schema
-from spacerace.schema.context import Context
+from spacerace.schema import errors
+from spacerace.schema.gate import Answer, Gate
+from spacerace.schema.gate import Request as GraphQLRequest
 from spacerace.store.aio import AsyncStore
 from spacerace.store.reads import Reader
 
-GRAPHIQL_QUERY = Path(__file__).resolve().parent.parent / "docs" / "queries" / "voskhod-2.graphql"
+JSON = "application/json"
+GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
-class GraphQLEndpoint(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context, a fast JSON encoder and a GraphiQL that
-    opens on an example query."""
+class GraphQLEndpoint:
+    """The ASGI app at /graphql."""
 
-    def __init__(self, store: Callable[[], AsyncStore]) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
-        self._store = store
-        self._graphiql_html = _graphiql_with(GRAPHIQL_QUERY.read_text(encoding="utf-8"))
-
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
-        return Context.for_request(Reader(self._store()))
-
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def __init__(self, gate: Gate, store: Callable[[], AsyncStore], graphiql_html: str) -> None:
+        self.gate = gate
+        self.store = store
+        self.graphiql_html = graphiql_html
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """A JSON POST that the compiled executor answers skips the generic request
-        machinery; everything else (GET, GraphiQL, errors) is Strawberry's."""
-        if schema.compiled and scope["type"] == "http" and scope["method"] == "POST":
-            request = Request(scope, receive)
-            if request.headers.get("content-type", "").startswith("application/json"):
-                body = await request.body()
-                answer = await self._compiled_answer(body)
-                if answer is not None:
-                    await Response(answer, media_type="application/json")(scope, receive, send)
-                    return
-                receive = _replay(body, receive)
-        await super().__call__(scope, receive, send)
+        request = Request(scope, receive)
+        response = await self.respond(request)
+        await response(scope, receive, send)
 
-    async def _compiled_answer(self, body: bytes) -> bytes | None:
-        try:
-            payload = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            return None
-        if not isinstance(payload, dict):
-            return None
-        query, variables = payload.get("query"), payload.get("variables")
-        operation = payload.get("operationName")
-        if not (
-            isinstance(query, str)
-            and isinstance(variables, dict | None)
-            and isinstance(operation, str | None)
-        ):
-            return None
-        try:
-            data = await fast.execute(
-                schema._schema, query, variables, operation, Reader(self._store())
+    async def respond(self, request: Request) -> Response:
+        media_type = _media_type(request.headers.get("accept", ""))
+        if request.method == "GET":
+            if "query" not in request.query_params and _wants_html(request):
+                return HTMLResponse(self.graphiql_html)
+            graphql = _from_query_string(request)
+        elif request.method == "POST":
+            graphql = await _from_body(request)
+        else:
+            return _error(
+                405, "Use GET or POST.", errors.BAD_REQUEST, media_type, allow="GET, POST"
             )
-        except fast.Unsupported:
-            return None
-        return orjson.dumps({"data": data})
+        if isinstance(graphql, str):
+            return _error(400, graphql, errors.BAD_REQUEST, media_type)
+        answer = await self.gate.run(graphql, Reader(self.store()))
+        return Response(
+            orjson.dumps(answer.formatted()),
+            status_code=_status(answer, media_type),
+            media_type=media_type,
+        )
 
-    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(self._graphiql_html)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A `receive` that hands over the already-read body once, then the real one."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
+    def set_graphiql(self, html: str) -> None:
+        self.graphiql_html = html
 
 
-def _graphiql_with(query: str) -> str:
-    html = GraphQL(schema).graphql_ide_html
+def _media_type(accept: str) -> str:
+    """graphql-response+json for clients that ask for it, else plain JSON."""
+    return GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else JSON
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _status(answer: Answer, media_type: str) -> int:
+    if answer.unavailable:
+        return 503
+    if answer.request_error and media_type == GRAPHQL_RESPONSE:
+        return 400
+    return 200
+
+
+def _from_query_string(request: Request) -> GraphQLRequest | str:
+    params = request.query_params
+    variables: Any = None
+    if "variables" in params:
+        try:
+            variables = orjson.loads(params["variables"])
+        except orjson.JSONDecodeError:
+            return "`variables` is not valid JSON."
+    extensions: Any = None
+    if "extensions" in params:
+        try:
+            extensions = orjson.loads(params["extensions"])
+        except orjson.JSONDecodeError:
+            return "`extensions` is not valid JSON."
+    return GraphQLRequest(
+        params.get("query"),
+        variables,
+        params.get("operationName"),
+        extensions,
+        http_method="GET",
+    )
+
+
+async def _from_body(request: Request) -> GraphQLRequest | str:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if content_type == "application/graphql":
+        try:
+            return GraphQLRequest(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            return "The body is not UTF-8."
+    if content_type != JSON:
+        return "Send the request as application/json."
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return "The body is not valid JSON."
+    if not isinstance(payload, dict):
+        return "The body must be a JSON object with a `query`."
+    return GraphQLRequest(
+        payload.get("query"),
+        payload.get("variables"),
+        payload.get("operationName"),
+        payload.get("extensions"),
+    )
+
+
+def _error(
+    status: int, message: str, code: str, media_type: str, allow: str | None = None
+) -> Response:
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    headers = {"allow": allow} if allow else None
+    return Response(orjson.dumps(body), status_code=status, media_type=media_type, headers=headers)
+
+
+def graphiql_page(example: str) -> str:
+    """Strawberry's GraphiQL page, opening on `example`."""
+    from strawberry.http.ides import get_graphql_ide_html
+
+    html = get_graphql_ide_html(graphql_ide="graphiql")
     start = html.index("const EXAMPLE_QUERY = `")
     end = html.index("`;", start) + 2
-    return html[:start] + f"const EXAMPLE_QUERY = {json.dumps(query)};" + html[end:]
+    return html[:start] + f"const EXAMPLE_QUERY = {json.dumps(example)};" + html[end:]

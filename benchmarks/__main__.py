@@ -21,8 +21,8 @@ from pathlib import Path
 from pymongo import MongoClient
 
 from benchmarks import scenarios
+from benchmarks.generate import generate
 from benchmarks.scenarios import Row
-from spacerace.loaders.generate import generate
 from spacerace.loaders.pipeline import load
 from spacerace.store.connection import Document
 from tests.wire_server import WireServer

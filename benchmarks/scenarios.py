@@ -25,7 +25,7 @@ from spacerace.api.app import tune_gc
 from spacerace.loaders.pipeline import load as load_seeds
 from spacerace.loaders.pipeline import prepare, read
 from spacerace.schema import schema
-from spacerace.schema.context import Context
+from spacerace.schema.gate import Gate, GateSettings, Request
 from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
 from spacerace.store.connection import Document
 from spacerace.store.reads import Reader
@@ -144,14 +144,24 @@ class RecordingStore:
 tune_gc()  # the GraphQL layer is measured as the server runs it
 
 
+GATES = {
+    name: Gate(schema._schema, GateSettings(executor=name)) for name in ("compiled", "reference")
+}
+
+
 async def graphql_bytes(
-    query: str, store: AsyncStore, variables: dict[str, Any] | None = None
+    query: str,
+    store: AsyncStore,
+    variables: dict[str, Any] | None = None,
+    executor: str = "compiled",
 ) -> bytes:
-    """What the API sends for `query`: executed, then encoded."""
-    result = await schema.execute(query, variables, Context.for_request(Reader(store)))
-    if result.errors:
-        raise RuntimeError(f"benchmark query failed: {result.errors}")
-    return orjson.dumps({"data": result.data})
+    """What the API sends for `query`: through the gate, executed, then encoded."""
+    answer = await GATES[executor].run(Request(query, variables), Reader(store))
+    if answer.errors:
+        raise RuntimeError(f"benchmark query failed: {answer.errors}")
+    if answer.executor != executor:
+        raise RuntimeError(f"the {executor} executor did not answer the benchmark query")
+    return orjson.dumps(answer.formatted())
 
 
 def best_of(runs: int, measure: Callable[[], Coroutine[Any, Any, Any]]) -> tuple[float, Any]:
@@ -369,9 +379,9 @@ def tree_end_to_end(uri: str, database: str, in_batch: int, missions: int, runs:
 def tree_layer_alone(uri: str, database: str, in_batch: int, missions: int, runs: int) -> list[Row]:
     settings = Settings(mongodb_uri=uri.replace("/?", f"/{database}?"), in_batch=in_batch)
 
-    async def record() -> RecordingStore:
+    async def record(executor: str = "compiled") -> RecordingStore:
         recording = RecordingStore(ServerStore.open(settings))
-        await graphql_bytes(TREE, recording)
+        await graphql_bytes(TREE, recording, executor=executor)
         await recording.close()
         return recording
 
@@ -384,14 +394,11 @@ def tree_layer_alone(uri: str, database: str, in_batch: int, missions: int, runs
         json.dumps(data)
         dumps_times.append(time.perf_counter() - start)
     dumps_time = min(dumps_times)
-    schema.compiled = False  # the same query through graphql-core's resolvers
-    try:
-        core_replay = ReplayStore(asyncio.run(record()))
-        core_time, core_answer = best_of(
-            max(1, runs // 2), lambda: graphql_bytes(TREE, core_replay)
-        )
-    finally:
-        schema.compiled = True
+    # The same query through graphql-core's resolvers.
+    core_replay = ReplayStore(asyncio.run(record("reference")))
+    core_time, core_answer = best_of(
+        max(1, runs // 2), lambda: graphql_bytes(TREE, core_replay, executor="reference")
+    )
     if not same_json(answer, core_answer):
         raise RuntimeError("graphql-core and the compiled executor disagree on the tree")
     ratio = compiled_time / dumps_time

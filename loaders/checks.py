@@ -7,51 +7,24 @@ from collections.abc import Iterator
 from typing import Any
 
 from spacerace.loaders.records import Record
+from spacerace.store import paths
 from spacerace.store.dates import span
+from spacerace.store.layout import BY_NAME
 
 Finding = tuple[str, str]
 """(field path, message)"""
 
-# Where each collection points at another: (field path pattern, target collection).
-REFERENCES: dict[str, list[tuple[str, str]]] = {
-    "programs": [("people[].person", "persons")],
-    "missions": [
-        ("program", "programs"),
-        ("crew[].person", "persons"),
-        ("outcomes[].people[]", "persons"),
-        ("launchSite", "launch_sites"),
-    ],
-    "persons": [],
-    "events": [("people[]", "persons"), ("programs[]", "programs"), ("missions[]", "missions")],
-    "launch_sites": [],
-}
-_SINGULAR = {
-    "persons": "person",
-    "programs": "program",
-    "missions": "mission",
-    "launch_sites": "launch site",
-}
-
-# Pairs of dates where the first may not come after the second.
-DATE_ORDER: dict[str, list[tuple[str, str]]] = {
-    "programs": [("startDate", "endDate")],
-    "missions": [("launchDate", "landingDate")],
-    "persons": [("birthDate", "deathDate")],
-    "events": [("date", "endDate")],
-    "launch_sites": [],
-}
-
 
 def references(record: Record, known: dict[str, set[str]]) -> Iterator[Finding]:
     """Every slug the record names that no record of the target collection has."""
-    for pattern, target in REFERENCES[record.collection]:
-        for path, value in _walk(record.data, pattern.split(".")):
+    for pattern, target in BY_NAME[record.collection].references.items():
+        for path, value in paths.walk(record.data, pattern):
             if isinstance(value, str) and value not in known[target]:
-                yield path, f"unknown {_SINGULAR[target]} {value!r}"
+                yield path, f"unknown {BY_NAME[target].singular} {value!r}"
 
 
 def date_order(record: Record) -> Iterator[Finding]:
-    for first, second in DATE_ORDER[record.collection]:
+    for first, second in BY_NAME[record.collection].date_order:
         a, b = record.data.get(first), record.data.get(second)
         if not (isinstance(a, str) and isinstance(b, str)):
             continue
@@ -62,28 +35,34 @@ def date_order(record: Record) -> Iterator[Finding]:
             continue  # reported where the dates are parsed
 
 
-def launch_time_agrees(record: Record) -> Iterator[Finding]:
-    day, time = record.data.get("launchDate"), record.data.get("launchTime")
-    if isinstance(day, str) and isinstance(time, str) and not time.startswith(day):
-        yield "launchTime", f"{time!r} is not on launchDate {day!r}"
+def times_agree(record: Record) -> Iterator[Finding]:
+    """A UTC time falls on the date it belongs to."""
+    for time_field, date_field in BY_NAME[record.collection].times.items():
+        day, time = record.data.get(date_field), record.data.get(time_field)
+        if isinstance(day, str) and isinstance(time, str) and not time.startswith(day):
+            yield time_field, f"{time!r} is not on {date_field} {day!r}"
 
 
-def dated_names(record: Record) -> Iterator[Finding]:
-    """Names over time: each ends after it starts, and each begins where the one before
-    it ended or later (oldest first, no overlaps)."""
-    names = record.data.get("names")
-    if not isinstance(names, list):
-        return
+def timelines(record: Record) -> Iterator[Finding]:
+    """Spans over time (names borne from..to): each ends after it starts, and each
+    begins where the one before it ended or later (oldest first, no overlaps)."""
+    for list_name in BY_NAME[record.collection].timelines:
+        items = record.data.get(list_name)
+        if isinstance(items, list):
+            yield from _timeline(list_name, items)
+
+
+def _timeline(list_name: str, items: list[Any]) -> Iterator[Finding]:
     previous_end: str | None = None
-    for i, item in enumerate(names):
+    for i, item in enumerate(items):
         if not isinstance(item, dict):
             continue
         start, end = item.get("from"), item.get("to")
         try:
             if isinstance(start, str) and isinstance(end, str) and span(start)[0] >= span(end)[0]:
-                yield f"names[{i}].to", f"{end!r} is not after from {start!r}"
+                yield f"{list_name}[{i}].to", f"{end!r} is not after from {start!r}"
             if isinstance(start, str) and previous_end and span(start)[0] < span(previous_end)[0]:
-                yield f"names[{i}].from", f"{start!r} is before the previous name ended"
+                yield f"{list_name}[{i}].from", f"{start!r} is before the previous one ended"
         except ValueError:
             continue  # reported where the dates are parsed
         previous_end = end if isinstance(end, str) else None
@@ -118,20 +97,3 @@ def text_fault(text: str) -> str | None:
     if repaired != text:
         return f"looks mis-decoded (UTF-8 read as Windows-1252): did you mean {repaired!r}?"
     return None
-
-
-def _walk(data: Any, parts: list[str], path: str = "") -> Iterator[tuple[str, Any]]:
-    if not parts:
-        yield path, data
-        return
-    head, rest = parts[0], parts[1:]
-    name, is_list = head.removesuffix("[]"), head.endswith("[]")
-    if not isinstance(data, dict) or name not in data:
-        return
-    value = data[name]
-    here = f"{path}.{name}" if path else name
-    if not is_list:
-        yield from _walk(value, rest, here)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _walk(item, rest, f"{here}[{i}]")

@@ -9,13 +9,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spacerace.loaders import checks
-from spacerace.loaders.documents import Document, build
+from spacerace.loaders.documents import build
 from spacerace.loaders.problems import LoadError, Problem
 from spacerace.loaders.records import COLLECTIONS, Loader, Part, RawDataset, SourceDefinition
 from spacerace.loaders.seeds import SeedLoader
-from spacerace.store import rules, writer
+from spacerace.store import writer
 from spacerace.store.connection import StoreDatabase
-from spacerace.store.rules import SOURCE
+from spacerace.store.documents import Document
+from spacerace.store.layout import BY_NAME
+from spacerace.store.rules import SOURCE, Rules
+
+SOURCE_RULES = Rules(SOURCE)
 
 LOADERS: list[Loader] = [SeedLoader()]
 
@@ -88,8 +92,8 @@ def documents(
         findings = [
             *checks.references(record, idx.known),
             *checks.date_order(record),
-            *checks.dated_names(record),
-            *checks.launch_time_agrees(record),
+            *checks.timelines(record),
+            *checks.times_agree(record),
             *checks.encoding_faults(record.data),
             *build_findings,
         ]
@@ -97,7 +101,7 @@ def documents(
         # (an unknown source leaves `sources` empty) is not reported again.
         findings += [
             (_record_field(path), message)
-            for path, message in rules.violations(record.collection, doc)
+            for path, message in BY_NAME[record.collection].rules.violations(doc)
             if not any(found.startswith(path + "[") for found, _ in build_findings)
         ]
         problems += [record.problem(path, message) for path, message in _unique(findings)]
@@ -192,7 +196,7 @@ def _source_index(
             continue
         value = {"title": None, "publisher": None, "url": None, **data}
         findings = [
-            *rules.schema_violations(SOURCE, {"key": definition.key, **value}),
+            *SOURCE_RULES.violations({"key": definition.key, **value}),
             *checks.encoding_faults(value),
         ]
         if definition.key in index and index[definition.key] != value:

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from spacerace.loaders.problems import Problem
+from spacerace.store.layout import BY_NAME
 
-COLLECTIONS = ("programs", "missions", "persons", "events", "launch_sites")
+COLLECTIONS = tuple(BY_NAME)
+"""What records may be: one per stored collection."""
 
 
 @dataclass

@@ -1,4 +1,8 @@
-"""The GraphQL schema: one module per domain type, composed here."""
+"""The GraphQL schema: a Strawberry type per domain, answered through one gate.
+
+`schema.execute(...)` is Strawberry's entry point, kept for tests and tools; it
+runs the request through the same `Gate` as HTTP does.
+"""
 
 from __future__ import annotations
 
@@ -6,28 +10,23 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from graphql import GraphQLObjectType
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from spacerace.schema import fast
 from spacerace.schema.context import Context
-from spacerace.schema.errors import label
-from spacerace.schema.event import Event
-from spacerace.schema.mission import Mission
-from spacerace.schema.person import Person
-from spacerace.schema.program import Program
-from spacerace.schema.query import Query
+from spacerace.schema.fields import spec_of
+from spacerace.schema.gate import Gate, GateSettings, Request
+from spacerace.schema.query import ENTITIES, Query
 from spacerace.schema.scalars import SCALARS
+from spacerace.store.reads import Reader
 
 
 class Schema(strawberry.Schema):
-    """Strawberry's schema, answering the queries it can with the compiled executor
-    (`schema.fast`) and the rest with graphql-core, with an `extensions.code` on
-    every error."""
+    """Strawberry's schema, with every request going through `gate`."""
 
-    compiled = True
+    gate: Gate
 
     async def execute(
         self,
@@ -39,36 +38,31 @@ class Schema(strawberry.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        if self.compiled and query is not None and isinstance(context_value, Context):
-            try:
-                data = await fast.execute(
-                    self._schema, query, variable_values, operation_name, context_value.reader
-                )
-            except fast.Unsupported:
-                pass
-            else:
-                return ExecutionResult(data=data, errors=None)
-        result = await super().execute(
-            query,
-            variable_values=variable_values,
-            context_value=context_value,
-            root_value=root_value,
-            operation_name=operation_name,
-            allowed_operation_types=allowed_operation_types,
-            operation_extensions=operation_extensions,
+        """Run `query` through the gate; `context_value` is a `Context` or a `Reader`."""
+        reader = context_value.reader if isinstance(context_value, Context) else context_value
+        if not isinstance(reader, Reader):
+            raise TypeError("schema.execute needs a Context or a Reader as context_value")
+        answer = await self.gate.run(
+            Request(query, variable_values, operation_name, operation_extensions), reader
         )
-        label(result.errors)
-        return result
+        return ExecutionResult(data=answer.data, errors=answer.errors or None)
 
 
-schema = Schema(
-    query=Query,
-    types=[Program, Mission, Person, Event],
-    config=StrawberryConfig(scalar_map=SCALARS),
-    extensions=[
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-    ],
-)
+def _bind(schema: Schema) -> None:
+    """Tell every field's spec where it sits, checking each fits its field."""
+    for type_ in schema._schema.type_map.values():
+        if isinstance(type_, GraphQLObjectType) and not type_.name.startswith("__"):
+            for name, graphql_field in type_.fields.items():
+                spec = spec_of(graphql_field)
+                if spec is not None:
+                    try:
+                        spec.bind(type_.name, graphql_field)
+                    except (TypeError, KeyError) as error:
+                        raise TypeError(f"{type_.name}.{name}: {error}") from error
 
-__all__ = ["schema"]
+
+schema = Schema(query=Query, types=list(ENTITIES), config=StrawberryConfig(scalar_map=SCALARS))
+_bind(schema)
+schema.gate = Gate(schema._schema, GateSettings.from_env())
+
+__all__ = ["Schema", "schema"]

@@ -1,4 +1,5 @@
-"""The per-request context: the reader and the DataLoaders that batch its queries."""
+"""The per-request context of the reference executor: the reader and the DataLoaders
+that batch its reads, one per kind of read, made on first use."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
-from spacerace.store.connection import Document
+from spacerace.store.documents import Document
+from spacerace.store.filters import Where
+from spacerace.store.layout import Collection
 from spacerace.store.paging import Order
 from spacerace.store.reads import Reader
-
-MaybeDocument = Document | None
 
 
 @dataclass
@@ -20,46 +21,30 @@ class Context:
     """Everything a resolver needs, made fresh for each request."""
 
     reader: Reader
-    programs: DataLoader[str, MaybeDocument]
-    missions: DataLoader[str, MaybeDocument]
-    persons: DataLoader[str, MaybeDocument]
-    events: DataLoader[str, MaybeDocument]
-    flights: DataLoader[str, list[Document]]
-    outcome_missions: DataLoader[str, list[Document]]
-    _program_missions: dict[tuple[str, Order], DataLoader[str, list[Document]]] = field(
-        default_factory=dict
-    )
+    _loaders: dict[Any, DataLoader[str, Any]] = field(default_factory=dict)
 
-    @classmethod
-    def for_request(cls, reader: Reader) -> Context:
-        def by_id(collection: str) -> DataLoader[str, MaybeDocument]:
-            async def load(ids: list[str]) -> list[MaybeDocument]:
-                return await reader.by_ids(collection, ids)
+    def by_key(self, kind: Collection) -> DataLoader[str, Document | None]:
+        """Documents of `kind` by slug."""
+        key = ("by_key", kind.name)
+        if key not in self._loaders:
 
-            return DataLoader(load_fn=load)
+            async def load(keys: list[str]) -> list[Document | None]:
+                return await self.reader.by_keys(kind, keys)
 
-        return cls(
-            reader=reader,
-            programs=by_id("programs"),
-            missions=by_id("missions"),
-            persons=by_id("persons"),
-            events=by_id("events"),
-            flights=DataLoader(load_fn=reader.flights_of),
-            outcome_missions=DataLoader(load_fn=reader.missions_with_outcomes_of),
-        )
+            self._loaders[key] = DataLoader(load_fn=load)
+        return self._loaders[key]
 
-    def program_missions(
-        self, query: dict[str, Any], order: Order
-    ) -> DataLoader[str, list[Document]]:
-        """One loader per distinct filter and order, so sibling programs share one query."""
-        key = (repr(sorted(query.items())), order)
-        if key not in self._program_missions:
+    def referencing(self, where: Where, via: str, order: Order) -> DataLoader[str, list[Document]]:
+        """For a slug, the documents matching `where` whose `via` names it: one loader
+        per condition and order, so sibling objects share one query."""
+        key = ("referencing", where, via, order)
+        if key not in self._loaders:
 
-            async def load(programs: list[str]) -> list[list[Document]]:
-                return await self.reader.missions_of_programs(programs, query, order)
+            async def load(keys: list[str]) -> list[list[Document]]:
+                return await self.reader.referencing(where, via, keys, order)
 
-            self._program_missions[key] = DataLoader(load_fn=load)
-        return self._program_missions[key]
+            self._loaders[key] = DataLoader(load_fn=load)
+        return self._loaders[key]
 
 
 Info = StrawberryInfo[Context, None]

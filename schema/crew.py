@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from spacerace.schema.common import Document
-from spacerace.schema.context import Info
+from spacerace.schema import fields
+from spacerace.schema.fields import item_of
 from spacerace.schema.outcome import Outcome
 
 if TYPE_CHECKING:
@@ -16,39 +16,21 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="A person who launched on a mission, and their role aboard.")
+@item_of("Mission", "crew")
 class CrewMember:
-    role: str = strawberry.field(
-        description="e.g. Commander, Pilot, Flight Engineer, Research Engineer."
+    person: Annotated[Person, strawberry.lazy("spacerace.schema.person")] = fields.reference(
+        "person", "Who."
     )
-    person_slug: strawberry.Private[str]
-    mission_doc: strawberry.Private[Document]
-
-    @classmethod
-    def from_doc(cls, seat: Document, mission: Document) -> CrewMember:
-        return cls(role=seat["role"], person_slug=seat["person"], mission_doc=mission)
-
-    @strawberry.field(description="Who.")
-    async def person(
-        self, info: Info
-    ) -> Annotated[Person, strawberry.lazy("spacerace.schema.person")]:
-        from spacerace.schema.person import referenced_person
-
-        return await referenced_person(info, self.person_slug)
-
-    @strawberry.field(description="The mission.")
-    def mission(self) -> Annotated[Mission, strawberry.lazy("spacerace.schema.mission")]:
-        from spacerace.schema.mission import Mission
-
-        return Mission.from_doc(self.mission_doc)
-
-    @strawberry.field(description="The outcomes of this mission that involve this person.")
-    def outcomes(self) -> list[Outcome]:
-        return [
-            Outcome.from_doc(doc, self.mission_doc)
-            for doc in self.mission_doc["outcomes"]
-            if self.person_slug in doc["people"]
-        ]
-
-
-def crew_of(mission: Document) -> list[CrewMember]:
-    return [CrewMember.from_doc(seat, mission) for seat in mission["crew"]]
+    role: str = fields.key("role", "e.g. Commander, Pilot, Flight Engineer, Research Engineer.")
+    mission: Annotated[Mission, strawberry.lazy("spacerace.schema.mission")] = fields.parent(
+        "The mission."
+    )
+    outcomes: list[Outcome] = fields.siblings(
+        "The outcomes of this mission that involve this person.", match="people", on="person"
+    )
+    flight_hours: float | None = fields.key(
+        "flightHours", "Hours this person spent in flight on this mission, where a source gives it."
+    )
+    eva_hours: float | None = fields.key(
+        "evaHours", "Hours of extravehicular activity on this mission, where a source gives it."
+    )

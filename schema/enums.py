@@ -1,4 +1,4 @@
-"""The enumerations of the public contract."""
+"""The enumerations of the API: the data's vocabularies, and the orders lists come in."""
 
 from __future__ import annotations
 
@@ -6,43 +6,21 @@ from enum import Enum
 
 import strawberry
 
-
-@strawberry.enum(description="How a mission went.")
-class MissionStatus(Enum):
-    SUCCESS = strawberry.enum_value("SUCCESS", description="It met its primary objectives.")
-    PARTIAL_FAILURE = strawberry.enum_value(
-        "PARTIAL_FAILURE",
-        description="Some primary objectives were missed, or the craft was lost with the "
-        "crew safe.",
-    )
-    FAILURE = strawberry.enum_value(
-        "FAILURE", description="Its primary objective was not met, or its crew was lost."
-    )
-    CANCELLED = strawberry.enum_value("CANCELLED", description="It was planned, then cancelled.")
-    PLANNED = strawberry.enum_value("PLANNED", description="It is planned and has not flown.")
+from spacerace.store.paging import BY_DATE, BY_DATE_DESC, BY_NAME, Order
+from spacerace.store.vocabulary import MEANINGS, VOCABULARIES, EventKind, MissionStatus, OutcomeKind
 
 
-@strawberry.enum(description="What kind of result an outcome records.")
-class OutcomeKind(Enum):
-    FIRST = strawberry.enum_value("FIRST", description="A world first, e.g. the first spacewalk.")
-    ACHIEVEMENT = strawberry.enum_value("ACHIEVEMENT", description="A goal the mission achieved.")
-    ANOMALY = strawberry.enum_value(
-        "ANOMALY", description="Something went wrong but the mission went on."
-    )
-    FAILURE = strawberry.enum_value("FAILURE", description="The mission or a part of it failed.")
-    FATALITY = strawberry.enum_value("FATALITY", description="Someone died.")
+def _served(vocabulary: type[Enum]) -> None:
+    """Serve a vocabulary of the data as a GraphQL enum, each value described by
+    what it means."""
+    strawberry.enum(vocabulary, description=vocabulary.__doc__)
+    definition = vocabulary.__strawberry_definition__  # type: ignore[attr-defined]
+    for value in definition.values:
+        value.description = MEANINGS[vocabulary(value.value)]
 
 
-@strawberry.enum(description="What kind of event it was.")
-class EventKind(Enum):
-    POLITICAL = strawberry.enum_value(
-        "POLITICAL", description="A political act: a speech, a decree, a change of leader."
-    )
-    PROGRAM = strawberry.enum_value(
-        "PROGRAM", description="A decision or milestone of a space program."
-    )
-    DEATH = strawberry.enum_value("DEATH", description="The death of a person of the era.")
-    OTHER = strawberry.enum_value("OTHER", description="Any other event.")
+for _vocabulary in VOCABULARIES:
+    _served(_vocabulary)
 
 
 @strawberry.enum(description="The order of a list of missions.")
@@ -54,3 +32,12 @@ class MissionOrder(Enum):
         "LAUNCH_DATE_DESC", description="Newest launch first; missions that never launched first."
     )
     NAME_ASC = strawberry.enum_value("NAME_ASC", description="By name, A to Z.")
+
+
+MISSION_ORDERS: dict[MissionOrder, Order] = {
+    MissionOrder.LAUNCH_DATE_ASC: BY_DATE,
+    MissionOrder.LAUNCH_DATE_DESC: BY_DATE_DESC,
+    MissionOrder.NAME_ASC: BY_NAME,
+}
+
+__all__ = ["MISSION_ORDERS", "EventKind", "MissionOrder", "MissionStatus", "OutcomeKind"]

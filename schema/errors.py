@@ -1,10 +1,20 @@
-"""GraphQL errors with a machine-readable `extensions.code`."""
+"""GraphQL errors with a machine-readable `extensions.code`, and what clients may see of them."""
 
 from __future__ import annotations
 
 from graphql import GraphQLError
 
+BAD_REQUEST = "BAD_REQUEST"
+"""The request is not a GraphQL request (no query, a body of the wrong shape)."""
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 BAD_USER_INPUT = "BAD_USER_INPUT"
+"""An argument or variable value the API cannot use."""
+OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
+"""No single operation to run: an unknown `operationName`, or several without one."""
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+"""The database did not answer; try again later."""
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
 def bad_input(argument: str, problem: str) -> GraphQLError:
@@ -15,20 +25,13 @@ def bad_input(argument: str, problem: str) -> GraphQLError:
     )
 
 
-def label(errors: list[GraphQLError] | None) -> None:
-    """Give every error a code: parse and validation failures, bad variables, and
-    unexpected errors."""
-    for error in errors or []:
-        if not (error.extensions and "code" in error.extensions):
-            error.extensions = {**(error.extensions or {}), "code": _code(error)}
+def coded(error: GraphQLError, code: str) -> GraphQLError:
+    """`error` with `extensions.code` set, unless it already has one."""
+    if not (error.extensions and "code" in error.extensions):
+        error.extensions = {**(error.extensions or {}), "code": code}
+    return error
 
 
-def _code(error: GraphQLError) -> str:
-    message = error.message
-    if message.startswith("Syntax Error"):
-        return "GRAPHQL_PARSE_FAILED"
-    if message.startswith("Variable '$") or "got invalid value" in message:
-        return BAD_USER_INPUT
-    if error.path is None:
-        return "GRAPHQL_VALIDATION_FAILED"
-    return "INTERNAL_SERVER_ERROR"
+def code_of(error: GraphQLError) -> str | None:
+    code = (error.extensions or {}).get("code")
+    return code if isinstance(code, str) else None

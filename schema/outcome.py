@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from spacerace.schema.common import Document, Source, sources
-from spacerace.schema.context import Info
+from spacerace.schema import fields
+from spacerace.schema.common import Source
 from spacerace.schema.enums import OutcomeKind
+from spacerace.schema.fields import item_of
 from spacerace.schema.scalars import PartialDate
 
 if TYPE_CHECKING:
@@ -20,44 +21,15 @@ if TYPE_CHECKING:
     description="A result of a mission: a first, an achievement, an anomaly, a "
     "failure or a death, with the people involved and its sources."
 )
+@item_of("Mission", "outcomes")
 class Outcome:
-    kind: OutcomeKind = strawberry.field(description="What kind of result it is.")
-    summary: str = strawberry.field(description="What happened, in a sentence or two.")
-    date: PartialDate | None = strawberry.field(description="When it happened, where known.")
-    sources: list[Source] = strawberry.field(description="Where this outcome is documented.")
-    doc: strawberry.Private[Document]
-    mission_doc: strawberry.Private[Document]
-
-    @classmethod
-    def from_doc(cls, doc: Document, mission: Document) -> Outcome:
-        return cls(
-            kind=OutcomeKind(doc["kind"]),
-            summary=doc["summary"],
-            date=doc.get("date"),
-            sources=sources(doc["sources"]),
-            doc=doc,
-            mission_doc=mission,
-        )
-
-    @strawberry.field(description="The mission it belongs to.")
-    def mission(self) -> Annotated[Mission, strawberry.lazy("spacerace.schema.mission")] | None:
-        from spacerace.schema.mission import Mission
-
-        return Mission.from_doc(self.mission_doc)
-
-    @strawberry.field(description="The people it involves.")
-    async def people(
-        self, info: Info
-    ) -> list[Annotated[Person, strawberry.lazy("spacerace.schema.person")]]:
-        from spacerace.schema.person import Person
-
-        docs = await info.context.persons.load_many(self.doc["people"])
-        return [Person.from_doc(doc) for doc in docs if doc]
-
-
-def outcomes_of(mission: Document, kind: OutcomeKind | None = None) -> list[Outcome]:
-    return [
-        Outcome.from_doc(doc, mission)
-        for doc in mission["outcomes"]
-        if kind is None or doc["kind"] == kind.value
-    ]
+    kind: OutcomeKind = fields.key("kind", "What kind of result it is.")
+    summary: str = fields.key("summary", "What happened, in a sentence or two.")
+    date: PartialDate | None = fields.key("date", "When it happened, where known.")
+    mission: Annotated[Mission, strawberry.lazy("spacerace.schema.mission")] | None = fields.parent(
+        "The mission it belongs to."
+    )
+    people: list[Annotated[Person, strawberry.lazy("spacerace.schema.person")]] = fields.reference(
+        "people", "The people it involves."
+    )
+    sources: list[Source] = fields.embedded("sources", "Where this outcome is documented.")

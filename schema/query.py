@@ -1,51 +1,64 @@
-"""The root Query, composed from the per-domain query classes."""
+"""The root Query and the list of every domain type: the one place a new type is added."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
 import strawberry
 from strawberry.tools import merge_types
 
-from spacerace.schema.context import Info
+from spacerace.schema.common import Node
 from spacerace.schema.event import Event, EventQuery
+from spacerace.schema.fields import FIRST_DESCRIPTION, Arg, First, NodeLookup, Search
+from spacerace.schema.launch_site import LaunchSite, LaunchSiteQuery
 from spacerace.schema.mission import Mission, MissionQuery
-from spacerace.schema.node import Node, parse_global_id
 from spacerace.schema.person import Person, PersonQuery
 from spacerace.schema.program import Program, ProgramQuery
-from spacerace.schema.search import SearchQuery
 
-_NODES = {
-    "Program": ("programs", Program.from_doc),
-    "Mission": ("missions", Mission.from_doc),
-    "Person": ("persons", Person.from_doc),
-    "Event": ("events", Event.from_doc),
-}
+ENTITIES: tuple[type, ...] = (Program, Mission, Person, Event, LaunchSite)
+"""The type of each collection: `node` finds them, `search` returns them."""
+QUERIES: tuple[type, ...] = (ProgramQuery, MissionQuery, PersonQuery, EventQuery, LaunchSiteQuery)
+"""The root fields of each domain."""
+
+if TYPE_CHECKING:
+    SearchResult = Any
+else:
+    SearchResult = Annotated[
+        Union[ENTITIES],  # noqa: UP007 - a union of a tuple of types needs the old form
+        strawberry.union("SearchResult", description="Anything search can find."),
+    ]
 
 
 @strawberry.type
-class NodeQuery:
-    @strawberry.field(description="Any object by its global ID; null for an unknown ID.")
-    async def node(
-        self,
-        info: Info,
-        id: Annotated[
-            strawberry.ID, strawberry.argument(description="A global ID from an `id` field.")
-        ],
-    ) -> Node | None:
-        parsed = parse_global_id(id)
-        if parsed is None:
-            return None
-        type_name, slug = parsed
-        collection, make = _NODES[type_name]
-        docs = await info.context.reader.by_ids(collection, [slug])
-        return make(docs[0]) if docs[0] else None
+class CommonQuery:
+    node: Node | None = NodeLookup(
+        (
+            Arg(
+                "id",
+                Annotated[
+                    strawberry.ID,
+                    strawberry.argument(description="A global ID from an `id` field."),
+                ],
+            ),
+        )
+    ).field("Any object by its global ID; null for an unknown ID.")
+    search: list[SearchResult] = Search(
+        (
+            Arg("query", Annotated[str, strawberry.argument(description="The text to look for.")]),
+            First(
+                "first",
+                Annotated[int | None, strawberry.argument(description=FIRST_DESCRIPTION)],
+            ),
+        )
+    ).field(
+        "Case- and accent-insensitive search over names, aliases and summaries. Latin and "
+        "Cyrillic spellings match each other (leonov, Léonov, Леонов). Best matches first: "
+        "exact names, then names that start with the text, then other matches."
+    )
 
 
-Query = merge_types(
-    "Query",
-    (NodeQuery, ProgramQuery, MissionQuery, PersonQuery, EventQuery, SearchQuery),
-)
+Query = merge_types("Query", (CommonQuery, *QUERIES))
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
-    "The space race, 1957–1975: programs, missions, people and events, with their sources."
+    "The space race, 1957–1975: programs, missions, people, events and launch sites, with "
+    "their sources."
 )

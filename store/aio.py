@@ -8,15 +8,17 @@ commands they send, so tests can prove that batching works.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.database import Database
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, ServerSelectionTimeoutError
 
-from spacerace.store.connection import Document, client_options, database_name
+from spacerace.store.connection import Document, StoreUnavailable, client_options, database_name
 from spacerace.store.settings import Settings
 
 Filter = Mapping[str, Any]
@@ -47,6 +49,18 @@ class AsyncStore(Protocol):
     async def ping(self) -> None: ...
 
     async def close(self) -> None: ...
+
+
+@asynccontextmanager
+async def _reachable() -> AsyncIterator[None]:
+    """Driver failures that mean "the database is not answering", as one error that
+    names no host (the driver's messages list the whole topology)."""
+    try:
+        yield
+    except (ServerSelectionTimeoutError, ExecutionTimeout) as error:
+        raise StoreUnavailable("the database did not answer in time") from error
+    except ConnectionFailure as error:
+        raise StoreUnavailable("the connection to the database failed") from error
 
 
 @dataclass
@@ -80,18 +94,22 @@ class ServerStore:
         cursor = self.db[collection].find(
             query, projection, sort=sort, limit=limit, batch_size=limit or FIRST_BATCH
         )
-        return await cursor.to_list()
+        async with _reachable():
+            return await cursor.to_list()
 
     async def count(self, collection: str, query: Filter) -> int:
         self.round_trips += 1
-        return await self.db[collection].count_documents(query)
+        async with _reachable():
+            return await self.db[collection].count_documents(query)
 
     async def estimated_count(self, collection: str) -> int:
         self.round_trips += 1
-        return await self.db[collection].estimated_document_count()
+        async with _reachable():
+            return await self.db[collection].estimated_document_count()
 
     async def ping(self) -> None:
-        await self.client.admin.command("ping")
+        async with _reachable():
+            await self.client.admin.command("ping")
 
     async def close(self) -> None:
         await self.client.close()

@@ -5,40 +5,32 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection as Fields_
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from spacerace.store.aio import AsyncStore
-from spacerace.store.connection import Document
-from spacerace.store.filters import Query
+from spacerace.store.documents import ALWAYS, HIDDEN, Document
+from spacerace.store.filters import Where
+from spacerace.store.layout import BY_NAME, KINDS, Collection
 from spacerace.store.paging import Order, after
 from spacerace.store.text import fold
 
-# Derived fields the API never shows: left on the server.
-HIDDEN = {"_search": 0, "_names": 0, "_hash": 0, "_slugs": 0}
-ALWAYS = ("_id", "_sortDate", "_sortName")
-
-Fields = Collection[str] | None
+Fields = Fields_[str] | None
 """The document fields a caller will read; None for all (but the hidden ones)."""
+
+SCAN_AT_LEAST = 100
+"""Lists of fewer keys are always looked up with `$in`."""
+SCAN_SHARE = 0.5
+"""A list of keys at least this share of the collection is read with a scan instead."""
 
 
 def projection(fields: Fields, *also: str) -> dict[str, int]:
     """Only `fields` (and what the query itself needs), or everything but HIDDEN."""
     if fields is None:
-        return dict(HIDDEN)  # a copy: mongomock reorders the projection it is given
+        return dict.fromkeys(HIDDEN, 0)
     return dict.fromkeys(sorted({*ALWAYS, *fields, *also}), 1)
-
-
-SEARCHED = ("programs", "missions", "persons", "events")
-SCAN_AT_LEAST = 100
-"""Lists of fewer keys are always looked up with `$in`."""
-SCAN_SHARE = 0.5
-KEYS_FROM = {"program": "programs", "crew.person": "persons", "outcomes.people": "persons"}
-"""The collection whose slugs each `$in` field holds."""
-"""A list of keys at least this share of the collection is read with a scan instead."""
-OLDEST_FIRST = [("_sortDate", 1), ("_id", 1)]
-LAUNCHED = {"launchDate": {"$ne": None}}
 
 
 @dataclass
@@ -50,26 +42,93 @@ class Page:
 
 
 class Reader:
-    """The queries behind the GraphQL schema."""
+    """The queries behind the GraphQL schema, for one request."""
 
     def __init__(self, store: AsyncStore) -> None:
         self.store = store
         self._sizes: dict[str, int] = {}
 
-    async def by_ids(
-        self, collection: str, ids: Sequence[str], fields: Fields = None
+    async def by_keys(
+        self, kind: Collection, keys: Sequence[str], fields: Fields = None
     ) -> list[Document | None]:
         """Documents by slug, in the order asked, None where there is none."""
-        found = await self._find_in(collection, "_id", ids, fields=fields)
+        found = await self._find_in(kind, "_id", keys, fields=fields)
         by_id = {doc["_id"]: doc for doc in found}
-        return [by_id.get(slug) for slug in ids]
+        return [by_id.get(key) for key in keys]
+
+    async def by_slug(self, kind: Collection, slug: str, fields: Fields = None) -> Document | None:
+        """A document by its slug or by the slug of one of its other names."""
+        found = await self.store.find(
+            kind.name, {"_slugs": slug}, projection=projection(fields), limit=2
+        )
+        return next((doc for doc in found if doc["_id"] == slug), found[0] if found else None)
+
+    async def page(
+        self,
+        where: Where,
+        order: Order,
+        first: int,
+        cursor: str | None,
+        fields: Fields = None,
+    ) -> Page:
+        """A page of the documents that match, in `order`, after `cursor`."""
+        query = where.query
+        if cursor is not None:
+            query = {"$and": [query, after(order, cursor)]} if query else after(order, cursor)
+        found = await self.store.find(
+            where.collection, query, projection=projection(fields), sort=order.sort, limit=first + 1
+        )
+        return Page(found[:first], has_next=len(found) > first)
+
+    async def count(self, where: Where) -> int:
+        return await self.store.count(where.collection, where.query)
+
+    async def referencing(
+        self,
+        where: Where,
+        via: str,
+        keys: Sequence[str],
+        order: Order,
+        fields: Fields = None,
+    ) -> list[list[Document]]:
+        """For each key, the matching documents whose field `via` (`program`,
+        `crew.person`) holds it, in `order`; a document holding several keys is
+        under each."""
+        kind = BY_NAME[where.collection]
+        found = await self._find_in(kind, via, keys, where.query, order.sort, fields)
+        groups: dict[str, list[Document]] = defaultdict(list)
+        for doc in found:
+            for owner in dict.fromkeys(_values(doc, via)):
+                groups[owner].append(doc)
+        return [groups.get(key, []) for key in keys]
+
+    async def search(self, text: str, limit: int) -> list[tuple[Collection, Document]]:
+        """Documents whose names, aliases or summary contain `text`, best matches first."""
+        folded = fold(text)
+        if not folded or limit == 0:
+            return []
+        pattern = re.escape(folded)
+        ranked: list[tuple[tuple[int, str, str], Collection, Document]] = []
+        for kind in KINDS:
+            if not kind.searchable:
+                continue
+            found = await self.store.find(
+                kind.name,
+                {"_search": {"$regex": pattern}},
+                projection={"_hash": 0, "_slugs": 0},
+            )
+            for doc in found:
+                rank = _rank(folded, doc.pop("_names"), doc.pop("_search"))
+                ranked.append(((rank, doc["_sortName"], doc["_id"]), kind, doc))
+        ranked.sort(key=lambda item: item[0])
+        return [(kind, doc) for _, kind, doc in ranked[:limit]]
 
     async def _find_in(
         self,
-        collection: str,
+        kind: Collection,
         field: str,
         values: Sequence[str],
-        query: Query | None = None,
+        query: dict[str, Any] | None = None,
         sort: Sequence[tuple[str, int]] | None = None,
         fields: Fields = None,
     ) -> list[Document]:
@@ -79,14 +138,13 @@ class Reader:
         if not distinct:
             return []
         shown = projection(fields, field.split(".")[0])
-        keys_from = collection if field == "_id" else KEYS_FROM[field]
         if len(distinct) >= SCAN_AT_LEAST and len(distinct) >= SCAN_SHARE * await self._size(
-            keys_from
+            kind.target_of(field)
         ):
             # The keys are most of all there are, so most documents are wanted: one
             # scan beats a long `$in` on any server.
             wanted = set(distinct)
-            scanned = await self.store.find(collection, query or {}, projection=shown)
+            scanned = await self.store.find(kind.name, query or {}, projection=shown)
             found = [doc for doc in scanned if wanted.intersection(_values(doc, field))]
             return _ordered(found, sort)
         size = self.store.in_batch or len(distinct)
@@ -94,7 +152,7 @@ class Reader:
         replies = await asyncio.gather(
             *(
                 self.store.find(
-                    collection, {**(query or {}), field: {"$in": chunk}}, projection=dict(shown)
+                    kind.name, {**(query or {}), field: {"$in": chunk}}, projection=dict(shown)
                 )
                 for chunk in chunks
             )
@@ -109,82 +167,6 @@ class Reader:
         if collection not in self._sizes:
             self._sizes[collection] = await self.store.estimated_count(collection)
         return self._sizes[collection]
-
-    async def by_slug(self, collection: str, slug: str, fields: Fields = None) -> Document | None:
-        """A document by its slug or by the slug of one of its other names."""
-        found = await self.store.find(
-            collection, {"_slugs": slug}, projection=projection(fields), limit=2
-        )
-        return next((doc for doc in found if doc["_id"] == slug), found[0] if found else None)
-
-    async def page(
-        self,
-        collection: str,
-        query: Query,
-        order: Order,
-        first: int,
-        cursor: str | None,
-        fields: Fields = None,
-    ) -> Page:
-        if cursor is not None:
-            query = {"$and": [query, after(order, cursor)]} if query else after(order, cursor)
-        found = await self.store.find(
-            collection, query, projection=projection(fields), sort=order.sort, limit=first + 1
-        )
-        return Page(found[:first], has_next=len(found) > first)
-
-    async def count(self, collection: str, query: Query) -> int:
-        return await self.store.count(collection, query)
-
-    async def missions_of_programs(
-        self, programs: Sequence[str], query: Query, order: Order, fields: Fields = None
-    ) -> list[list[Document]]:
-        """Each program's missions matching `query`, in `order`."""
-        found = await self._find_in("missions", "program", programs, query, order.sort, fields)
-        return _grouped(programs, found, lambda doc: [doc["program"]])
-
-    async def flights_of(
-        self, people: Sequence[str], fields: Fields = None
-    ) -> list[list[Document]]:
-        """Each person's missions (as crew) that launched, oldest first: the crew of
-        Apollo 1, lost on the pad, did not fly it."""
-        found = await self._find_in(
-            "missions", "crew.person", people, LAUNCHED, OLDEST_FIRST, fields
-        )
-        return _grouped(people, found, lambda doc: [m["person"] for m in doc["crew"]])
-
-    async def missions_with_outcomes_of(
-        self, people: Sequence[str], fields: Fields = None
-    ) -> list[list[Document]]:
-        """Each person's missions with an outcome that names them, oldest first."""
-        found = await self._find_in(
-            "missions", "outcomes.people", people, sort=OLDEST_FIRST, fields=fields
-        )
-        return _grouped(
-            people, found, lambda doc: [p for o in doc["outcomes"] for p in o["people"]]
-        )
-
-    async def search(self, text: str, limit: int) -> list[tuple[str, Document]]:
-        """Documents whose names, aliases or summary contain `text`, best matches first."""
-        folded = fold(text)
-        if not folded or limit == 0:
-            return []
-        pattern = re.escape(folded)
-        ranked: list[tuple[tuple[int, str, str], str, Document]] = []
-        for collection in SEARCHED:
-            found = await self.store.find(
-                collection,
-                {"_search": {"$regex": pattern}},
-                projection={"_hash": 0, "_slugs": 0},
-            )
-            for doc in found:
-                rank = _rank(folded, doc.pop("_names"), doc.pop("_search"))
-                ranked.append(((rank, doc["_sortName"], doc["_id"]), collection, doc))
-        ranked.sort(key=lambda item: item[0])
-        return [(collection, doc) for _, collection, doc in ranked[:limit]]
-
-    async def ping(self) -> None:
-        await self.store.ping()
 
 
 def _ordered(docs: list[Document], sort: Sequence[tuple[str, int]] | None) -> list[Document]:
@@ -219,11 +201,3 @@ def _rank(text: str, names: list[str], searched: list[str]) -> int:
     if any(text in name for name in names):
         return 3
     return 4 if any(text in s for s in searched) else 5
-
-
-def _grouped(keys: Sequence[str], docs: list[Document], owners: Any) -> list[list[Document]]:
-    groups: dict[str, list[Document]] = defaultdict(list)
-    for doc in docs:
-        for owner in dict.fromkeys(owners(doc)):
-            groups[owner].append(doc)
-    return [groups.get(key, []) for key in keys]

@@ -1,8 +1,9 @@
-"""The validation rules of every stored document, in one place.
+"""The dialect of the stored documents' rules, and the parts they share.
 
-The schemas are written in MongoDB's `$jsonSchema` dialect (`bsonType`), so the
-same dictionaries are installed as collection validators on a real server and
-checked in Python by the loaders before anything is written.
+Rules are written in MongoDB's `$jsonSchema` dialect (`bsonType`), so the same
+dictionaries are installed as collection validators on a real server and
+checked in Python by the loaders before anything is written. Each collection's
+own rules are part of its description in `store.layout`.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from jsonschema import Draft4Validator, ValidationError
 from jsonschema.validators import extend
+
+from spacerace.store.vocabulary import OutcomeKind, values
 
 Schema = dict[str, Any]
 
@@ -22,24 +26,24 @@ PARTIAL_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 FULL_DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 COUNTRY = r"^[A-Z]{2}$"
 
-MISSION_STATUSES = ["SUCCESS", "PARTIAL_FAILURE", "FAILURE", "CANCELLED", "PLANNED"]
-OUTCOME_KINDS = ["FIRST", "ACHIEVEMENT", "ANOMALY", "FAILURE", "FATALITY"]
-EVENT_KINDS = ["POLITICAL", "PROGRAM", "DEATH", "OTHER"]
 
-
-def _text(*, nullable: bool = False) -> Schema:
+def text(*, nullable: bool = False) -> Schema:
     return {"bsonType": ["string", "null"] if nullable else "string", "minLength": 1}
 
 
-def _pattern(pattern: str, *, nullable: bool = False) -> Schema:
+def pattern(pattern: str, *, nullable: bool = False) -> Schema:
     return {"bsonType": ["string", "null"] if nullable else "string", "pattern": pattern}
 
 
-def _list(items: Schema, *, min_items: int = 0) -> Schema:
+def one_of(vocabulary: type[Enum]) -> Schema:
+    return {"enum": values(vocabulary)}
+
+
+def list_of(items: Schema, *, min_items: int = 0) -> Schema:
     return {"bsonType": "array", "items": items, "minItems": min_items}
 
 
-def _object(required: list[str], properties: dict[str, Schema]) -> Schema:
+def record(required: list[str], properties: dict[str, Schema]) -> Schema:
     return {
         "bsonType": "object",
         "required": required,
@@ -48,37 +52,37 @@ def _object(required: list[str], properties: dict[str, Schema]) -> Schema:
     }
 
 
-SOURCE = _object(
+SOURCE = record(
     ["key", "title"],
     {
-        "key": _text(),
-        "title": _text(),
-        "publisher": _text(nullable=True),
-        "url": _pattern(r"^https?://\S+$", nullable=True),
+        "key": text(),
+        "title": text(),
+        "publisher": text(nullable=True),
+        "url": pattern(r"^https?://\S+$", nullable=True),
     },
 )
-SOURCES = _list(SOURCE, min_items=1)
-CLAIM = _object(
+SOURCES = list_of(SOURCE, min_items=1)
+CLAIM = record(
     ["topic", "value", "sources"],
-    {"topic": _pattern(SLUG), "value": _text(), "sources": SOURCES},
+    {"topic": pattern(SLUG), "value": text(), "sources": SOURCES},
 )
-PERSON_ROLE = _object(["person", "role"], {"person": _pattern(SLUG), "role": _text()})
-DATED_NAME = _object(
+PERSON_ROLE = record(["person", "role"], {"person": pattern(SLUG), "role": text()})
+DATED_NAME = record(
     ["name", "sources"],
     {
-        "name": _text(),
-        "from": _pattern(PARTIAL_DATE, nullable=True),
-        "to": _pattern(PARTIAL_DATE, nullable=True),
+        "name": text(),
+        "from": pattern(PARTIAL_DATE, nullable=True),
+        "to": pattern(PARTIAL_DATE, nullable=True),
         "sources": SOURCES,
     },
 )
-OUTCOME = _object(
+OUTCOME = record(
     ["kind", "summary", "people", "sources"],
     {
-        "kind": {"enum": OUTCOME_KINDS},
-        "summary": _text(),
-        "date": _pattern(PARTIAL_DATE, nullable=True),
-        "people": _list(_pattern(SLUG)),
+        "kind": one_of(OutcomeKind),
+        "summary": text(),
+        "date": pattern(PARTIAL_DATE, nullable=True),
+        "people": list_of(pattern(SLUG)),
         "sources": SOURCES,
     },
 )
@@ -88,154 +92,24 @@ OUTCOME = _object(
 # (`_slugs`), its folded names (`_names`) and names plus summary (`_search`),
 # its keys for ordering (`_sortName`, `_sortDate`; unknown dates sort as
 # 9999-12-31) and a hash of its content (`_hash`).
-_COMMON: dict[str, Schema] = {
-    "_id": _pattern(SLUG),
-    "summary": _text(nullable=True),
-    "claims": _list(CLAIM),
+COMMON: dict[str, Schema] = {
+    "_id": pattern(SLUG),
+    "summary": text(nullable=True),
+    "claims": list_of(CLAIM),
     "sources": SOURCES,
-    "_slugs": _list(_pattern(SLUG)),
-    "_names": _list({"bsonType": "string"}),
-    "_search": _list({"bsonType": "string"}),
+    "_slugs": list_of(pattern(SLUG)),
+    "_names": list_of({"bsonType": "string"}),
+    "_search": list_of({"bsonType": "string"}),
     "_sortName": {"bsonType": "string"},
-    "_sortDate": _pattern(FULL_DATE),
-    "_hash": _text(),
+    "_sortDate": pattern(FULL_DATE),
+    "_hash": text(),
 }
-_NAMED: dict[str, Schema] = {
-    "name": _text(),
-    "nativeName": _text(nullable=True),
-    "aliases": _list(_text()),
+NAMED: dict[str, Schema] = {
+    "name": text(),
+    "nativeName": text(nullable=True),
+    "aliases": list_of(text()),
 }
-_DERIVED = ["_slugs", "_names", "_search", "_sortName", "_sortDate", "_hash"]
-
-PROGRAM = _object(
-    [
-        "_id",
-        "name",
-        "country",
-        "aliases",
-        "spacecraft",
-        "launchVehicles",
-        "people",
-        "claims",
-        "sources",
-        *_DERIVED,
-    ],
-    {
-        **_COMMON,
-        **_NAMED,
-        "country": _pattern(COUNTRY),
-        "organization": _text(nullable=True),
-        "startDate": _pattern(PARTIAL_DATE, nullable=True),
-        "endDate": _pattern(PARTIAL_DATE, nullable=True),
-        "crewCapacity": {"bsonType": ["int", "long", "null"], "minimum": 1},
-        "spacecraft": _list(_text()),
-        "launchVehicles": _list(_text()),
-        "people": _list(PERSON_ROLE),
-    },
-)
-
-MISSION = _object(
-    [
-        "_id",
-        "name",
-        "aliases",
-        "country",
-        "crewed",
-        "status",
-        "crew",
-        "outcomes",
-        "claims",
-        "sources",
-        "_launchStart",
-        "_launchEnd",
-        *_DERIVED,
-    ],
-    {
-        **_COMMON,
-        **_NAMED,
-        "program": _pattern(SLUG, nullable=True),
-        "country": _pattern(COUNTRY),
-        "crewed": {"bsonType": "bool"},
-        "status": {"enum": MISSION_STATUSES},
-        "launchDate": _pattern(PARTIAL_DATE, nullable=True),
-        "launchTime": {"bsonType": ["date", "null"]},
-        "landingDate": _pattern(PARTIAL_DATE, nullable=True),
-        "spacecraft": _text(nullable=True),
-        "launchVehicle": _text(nullable=True),
-        "launchSite": _pattern(SLUG, nullable=True),
-        "launchPad": _text(nullable=True),
-        "crew": _list(PERSON_ROLE),
-        "outcomes": _list(OUTCOME),
-        # The first and last day the launch date can mean, for range filters
-        # and ordering: "1965-03" spans 1965-03-01..1965-03-31.
-        "_launchStart": _pattern(FULL_DATE, nullable=True),
-        "_launchEnd": _pattern(FULL_DATE, nullable=True),
-    },
-)
-
-PERSON = _object(
-    ["_id", "name", "aliases", "occupations", "claims", "sources", *_DERIVED],
-    {
-        **_COMMON,
-        **_NAMED,
-        "country": _pattern(COUNTRY, nullable=True),
-        "occupations": _list(_text()),
-        "birthDate": _pattern(PARTIAL_DATE, nullable=True),
-        "deathDate": _pattern(PARTIAL_DATE, nullable=True),
-    },
-)
-
-EVENT = _object(
-    [
-        "_id",
-        "title",
-        "kind",
-        "date",
-        "summary",
-        "people",
-        "programs",
-        "missions",
-        "claims",
-        "sources",
-        "_dateStart",
-        "_dateEnd",
-        *_DERIVED,
-    ],
-    {
-        **_COMMON,
-        "title": _text(),
-        "summary": _text(),
-        "kind": {"enum": EVENT_KINDS},
-        "date": _pattern(PARTIAL_DATE),
-        "endDate": _pattern(PARTIAL_DATE, nullable=True),
-        "people": _list(_pattern(SLUG)),
-        "programs": _list(_pattern(SLUG)),
-        "missions": _list(_pattern(SLUG)),
-        "_dateStart": _pattern(FULL_DATE),
-        "_dateEnd": _pattern(FULL_DATE),
-    },
-)
-
-LAUNCH_SITE = _object(
-    ["_id", "name", "aliases", "country", "names", "claims", "sources", *_DERIVED],
-    {
-        **_COMMON,
-        **_NAMED,
-        "country": _pattern(COUNTRY),
-        "latitude": {"bsonType": ["double", "int", "null"], "minimum": -90, "maximum": 90},
-        "longitude": {"bsonType": ["double", "int", "null"], "minimum": -180, "maximum": 180},
-        # Every name it has borne, oldest first; `to` is exclusive.
-        "names": _list(DATED_NAME, min_items=1),
-    },
-)
-
-SCHEMAS: dict[str, Schema] = {
-    "programs": PROGRAM,
-    "missions": MISSION,
-    "persons": PERSON,
-    "events": EVENT,
-    "launch_sites": LAUNCH_SITE,
-}
+DERIVED = ["_slugs", "_names", "_search", "_sortName", "_sortDate", "_hash"]
 
 _BSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -263,7 +137,6 @@ def _bson_type(validator: Any, expected: str | list[str], instance: Any, schema:
 
 
 _Validator = extend(Draft4Validator, {"bsonType": _bson_type})  # type: ignore[no-untyped-call]
-_VALIDATORS = {name: _Validator(schema) for name, schema in SCHEMAS.items()}
 
 
 def compile_schema(schema: Schema) -> Callable[[Any], bool]:
@@ -341,28 +214,27 @@ def compile_schema(schema: Schema) -> Callable[[Any], bool]:
     return check_all
 
 
-_FAST = {name: compile_schema(schema) for name, schema in SCHEMAS.items()}
+class Rules:
+    """One schema, checked fast (yes or no) and, when something is wrong, explained."""
 
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.passes = compile_schema(schema)
+        self._explainer = _Validator(schema)
 
-def violations(collection: str, document: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """Each rule `document` breaks, as (field path, message)."""
-    if not _FAST[collection](document):
-        yield from _report(_VALIDATORS[collection], document)
+    def violations(self, instance: Any) -> Iterator[tuple[str, str]]:
+        """Each rule `instance` breaks, as (field path, message)."""
+        if not self.passes(instance):
+            yield from _report(self._explainer, instance)
 
-
-def schema_violations(schema: Schema, instance: Any) -> Iterator[tuple[str, str]]:
-    """Each rule of `schema` that `instance` breaks, as (field path, message)."""
-    yield from _report(_Validator(schema), instance)
+    def mongo_validator(self) -> dict[str, Any]:
+        """The collection validator to install on a real MongoDB server."""
+        return {"$jsonSchema": self.schema}
 
 
 def _report(validator: Any, instance: Any) -> Iterator[tuple[str, str]]:
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path))):
         yield _field_path(error), _message(error)
-
-
-def mongo_validator(collection: str) -> dict[str, Any]:
-    """The collection validator to install on a real MongoDB server."""
-    return {"$jsonSchema": SCHEMAS[collection]}
 
 
 def _field_path(error: ValidationError) -> str:

@@ -18,8 +18,7 @@ from typing import Any
 from pymongo.database import Database
 
 from spacerace.store.connection import Document, is_embedded
-from spacerace.store.indexes import COLLECTIONS, INDEXES
-from spacerace.store.rules import mongo_validator
+from spacerace.store.layout import BY_NAME, KINDS
 
 STAGING_SUFFIX = "__staging"
 BATCH_SIZE = 1000
@@ -71,7 +70,7 @@ Hashes = Mapping[str, Mapping[str, str]]
 def plan(db: Database[Document], hashes: Hashes) -> LoadReport:
     """Compare the input's content hashes with what is stored, writing nothing."""
     report = LoadReport()
-    for name in COLLECTIONS:
+    for name in BY_NAME:
         stored = {doc["_id"]: doc.get("_hash") for doc in db[name].find({}, {"_hash": 1})}
         counts = Counts()
         for slug, content in hashes.get(name, {}).items():
@@ -99,7 +98,7 @@ def write(
     collections that change, and may stream them.
     """
     report = plan(db, hashes)
-    changed = [name for name in COLLECTIONS if report.counts[name].changes]
+    changed = [name for name in BY_NAME if report.counts[name].changes]
     timer = Timer(report.timings)
     for name in changed:
         _stage(db, name, documents(name), progress, len(hashes.get(name, {})), timer)
@@ -110,8 +109,8 @@ def write(
     # MongoDB keeps a collection's validator through a rename; SecantusDB drops
     # it, so every collection gets its rules (re)applied. Both are idempotent.
     with timer("rules"):
-        for name in COLLECTIONS:
-            _ensure_rules(db, name)
+        for kind in KINDS:
+            _ensure_rules(db, kind.name)
     report.written = bool(changed)
     return report
 
@@ -138,7 +137,7 @@ def _stage(
             if progress:
                 progress(name, written, total)
     with timer("indexes"):
-        db[staging].create_indexes(INDEXES[name])
+        db[staging].create_indexes(BY_NAME[name].all_indexes)
 
 
 class Timer:
@@ -160,9 +159,12 @@ def _ensure_rules(db: Database[Document], name: str) -> None:
     """Bring an unchanged collection's indexes and validator up to date."""
     if name not in db.list_collection_names():
         return
-    db[name].create_indexes(INDEXES[name])
+    kind = BY_NAME[name]
+    db[name].create_indexes(kind.all_indexes)
     if not is_embedded(db):
-        db.command("collMod", name, validator=mongo_validator(name), validationLevel="strict")
+        db.command(
+            "collMod", name, validator=kind.rules.mongo_validator(), validationLevel="strict"
+        )
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterable[list[Any]]:

@@ -87,3 +87,10 @@ def open_store(request: pytest.FixtureRequest) -> Callable[[], AsyncStore]:
         return lambda: EmbeddedStore(db)
     uri: str = request.getfixturevalue("loaded_wire")
     return lambda: ServerStore.open(Settings(mongodb_uri=uri))
+
+
+@pytest.fixture(params=["compiled", "reference"])
+def executor(request: pytest.FixtureRequest) -> str:
+    """Each executor in turn: schema and HTTP tests run under both."""
+    name: str = request.param
+    return name

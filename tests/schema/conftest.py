@@ -1,3 +1,6 @@
+"""Schema tests run every operation through the gate, once per executor: the compiled
+one and graphql-core, the reference."""
+
 from __future__ import annotations
 
 import asyncio
@@ -5,29 +8,29 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from strawberry.types import ExecutionResult
 
 from spacerace.schema import schema
-from spacerace.schema.context import Context
+from spacerace.schema.gate import Answer, Gate, GateSettings, Request
 from spacerace.store.aio import AsyncStore
 from spacerace.store.reads import Reader
 
-Execute = Callable[..., ExecutionResult]
+Execute = Callable[..., Answer]
 
 
 @pytest.fixture
-def execute(open_store: Callable[[], AsyncStore]) -> Execute:
-    """Runs an operation through `schema.execute` with variables, as the API does."""
+def gate(executor: str) -> Gate:
+    return Gate(schema._schema, GateSettings(executor=executor))
 
-    def run(query: str, **variables: Any) -> ExecutionResult:
-        async def main() -> ExecutionResult:
+
+@pytest.fixture
+def execute(open_store: Callable[[], AsyncStore], gate: Gate) -> Execute:
+    """Runs an operation through the gate with variables, as the API does."""
+
+    def run(query: str, **variables: Any) -> Answer:
+        async def main() -> Answer:
             store = open_store()
             try:
-                return await schema.execute(
-                    query,
-                    variable_values=variables,
-                    context_value=Context.for_request(Reader(store)),
-                )
+                return await gate.run(Request(query, variables), Reader(store))
             finally:
                 await store.close()
 
@@ -36,6 +39,6 @@ def execute(open_store: Callable[[], AsyncStore]) -> Execute:
     return run
 
 
-def data(result: ExecutionResult) -> Any:
-    assert result.errors is None, result.errors
-    return result.data
+def data(answer: Answer) -> Any:
+    assert answer.errors == [], answer.errors
+    return answer.data

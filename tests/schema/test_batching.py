@@ -13,8 +13,7 @@ import yaml
 from pymongo import MongoClient, monitoring
 
 from spacerace.loaders.pipeline import load
-from spacerace.schema import schema
-from spacerace.schema.context import Context
+from spacerace.schema.gate import Gate, Request
 from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
 from spacerace.store.reads import Reader
 from spacerace.store.settings import BUNDLED_SEEDS, Settings
@@ -97,13 +96,14 @@ class CommandCounter(monitoring.CommandListener):
         return None
 
 
-def run_tree(store: AsyncStore) -> dict[str, Any]:
+def run_tree(store: AsyncStore, gate: Gate) -> dict[str, Any]:
     async def main() -> dict[str, Any]:
-        result = await schema.execute(TREE, context_value=Context.for_request(Reader(store)))
-        assert result.errors is None, result.errors
-        assert result.data is not None
+        answer = await gate.run(Request(TREE), Reader(store))
+        assert answer.errors == [], answer.errors
+        assert answer.executor == gate.settings.executor
+        assert answer.data is not None
         await store.close()
-        return result.data
+        return answer.data
 
     return asyncio.run(main())
 
@@ -116,20 +116,22 @@ def objects_in(data: dict[str, Any]) -> int:
     )
 
 
-def test_embedded_round_trips_do_not_grow_with_the_data(tmp_path: Path) -> None:
+def test_embedded_round_trips_do_not_grow_with_the_data(tmp_path: Path, gate: Gate) -> None:
     trips, sizes = [], []
     for extra in (0, 400):
         db = mongomock.MongoClient(tz_aware=True)["spacerace"]
         load(db, [str(seeds_with_extra_missions(tmp_path / f"seeds-{extra}", extra))])
         store = EmbeddedStore(db)
-        sizes.append(objects_in(run_tree(store)))
+        sizes.append(objects_in(run_tree(store, gate)))
         trips.append(store.round_trips)
     assert sizes[1] > sizes[0] + 1000
     assert max(trips) <= DEPTH_BOUND
 
 
 @pytest.mark.wire
-def test_wire_commands_do_not_grow_with_the_data(tmp_path: Path, wire_server: WireServer) -> None:
+def test_wire_commands_do_not_grow_with_the_data(
+    tmp_path: Path, wire_server: WireServer, gate: Gate
+) -> None:
     commands, sizes = [], []
     for extra in (0, 400):
         name = f"batching{extra}"
@@ -138,7 +140,7 @@ def test_wire_commands_do_not_grow_with_the_data(tmp_path: Path, wire_server: Wi
         counter = CommandCounter()
         uri = wire_server.uri.replace("/?", f"/{name}?")
         store = ServerStore.open(Settings(mongodb_uri=uri), event_listeners=[counter])
-        sizes.append(objects_in(run_tree(store)))
+        sizes.append(objects_in(run_tree(store, gate)))
         commands.append(len(counter.commands))
     assert sizes[1] > sizes[0] + 1000
     assert max(commands) <= DEPTH_BOUND

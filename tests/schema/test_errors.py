@@ -100,7 +100,7 @@ def test_operator_shaped_text_is_searched_as_plain_text(
     execute: Execute, text: str, plain: str
 ) -> None:
     shaped = execute(SEARCH, q=text, f={"nameContains": text})
-    assert shaped.errors is None
+    assert shaped.errors == []
     assert shaped.data == execute(SEARCH, q=plain, f={"nameContains": plain}).data
 
 
@@ -109,5 +109,5 @@ def test_pattern_characters_match_nothing_rather_than_everything(
     execute: Execute, text: str
 ) -> None:
     result = execute(SEARCH, q=text, f={"nameContains": text})
-    assert result.errors is None
+    assert result.errors == []
     assert result.data == {"search": [], "people": {"totalCount": 0}}

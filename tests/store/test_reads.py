@@ -10,7 +10,7 @@ import pytest
 
 from spacerace.store import reads
 from spacerace.store.aio import AsyncStore
-from spacerace.store.filters import EventFilter, MissionFilter, PersonFilter
+from spacerace.store.layout import EVENTS, MISSIONS, PERSONS, PROGRAMS
 from spacerace.store.paging import BY_DATE, BY_NAME, CursorError, encode_cursor
 from spacerace.store.reads import Reader
 
@@ -36,46 +36,46 @@ def read(open_store: Callable[[], AsyncStore]) -> Callable[..., Any]:
 
 
 def test_by_ids_keeps_the_order_asked_and_marks_the_missing(read: Callable[..., Any]) -> None:
-    docs = read(lambda r: r.by_ids("missions", ["voskhod-2", "nope", "vostok-1", "voskhod-2"]))
+    docs = read(lambda r: r.by_keys(MISSIONS, ["voskhod-2", "nope", "vostok-1", "voskhod-2"]))
     assert [d and d["_id"] for d in docs] == ["voskhod-2", None, "vostok-1", "voskhod-2"]
     assert "_hash" not in docs[0]
     assert "_search" not in docs[0]
 
 
 def test_by_slug_prefers_the_own_slug_then_any_other_name(read: Callable[..., Any]) -> None:
-    assert read(lambda r: r.by_slug("missions", "mercury-atlas-6"))["_id"] == "friendship-7"
-    assert read(lambda r: r.by_slug("persons", "alexei-leonov"))["_id"] == "alexey-leonov"
-    assert read(lambda r: r.by_slug("persons", "nobody")) is None
+    assert read(lambda r: r.by_slug(MISSIONS, "mercury-atlas-6"))["_id"] == "friendship-7"
+    assert read(lambda r: r.by_slug(PERSONS, "alexei-leonov"))["_id"] == "alexey-leonov"
+    assert read(lambda r: r.by_slug(PERSONS, "nobody")) is None
 
 
 def test_keyset_pages_resume_after_the_cursor(read: Callable[..., Any]) -> None:
-    query = MissionFilter(country="SU", crewed=True).query()
-    first = read(lambda r: r.page("missions", query, BY_DATE, 5, None))
+    query = MISSIONS.where(country="SU", crewed=True)
+    first = read(lambda r: r.page(query, BY_DATE, 5, None))
     cursor = encode_cursor(BY_DATE, first.documents[-1])
-    second = read(lambda r: r.page("missions", query, BY_DATE, 5, cursor))
-    everything = read(lambda r: r.page("missions", query, BY_DATE, 100, None))
+    second = read(lambda r: r.page(query, BY_DATE, 5, cursor))
+    everything = read(lambda r: r.page(query, BY_DATE, 100, None))
     ids = [d["_id"] for d in everything.documents]
     assert [d["_id"] for d in first.documents + second.documents] == ids[:10]
     assert first.has_next
     assert not everything.has_next
-    assert read(lambda r: r.count("missions", query)) == len(ids)
+    assert read(lambda r: r.count(query)) == len(ids)
     with pytest.raises(CursorError):
-        read(lambda r: r.page("missions", query, BY_NAME, 5, cursor))
+        read(lambda r: r.page(query, BY_NAME, 5, cursor))
 
 
 def test_partial_dates_filter_by_their_span(read: Callable[..., Any]) -> None:
-    query = MissionFilter(launched_from="1965-03", launched_to="1965-03").query()
-    docs = read(lambda r: r.page("missions", query, BY_DATE, 100, None)).documents
+    query = MISSIONS.where(launched_from="1965-03", launched_to="1965-03")
+    docs = read(lambda r: r.page(query, BY_DATE, 100, None)).documents
     assert {"voskhod-2", "gemini-3"} <= {d["_id"] for d in docs}
     assert all(d["launchDate"].startswith("1965-03") for d in docs)
-    events = EventFilter(date_from="1964-10-15", date_to="1964-10-15").query()
-    spanning = read(lambda r: r.page("events", events, BY_DATE, 100, None)).documents
+    events = EVENTS.where(from_date="1964-10-15", to_date="1964-10-15")
+    spanning = read(lambda r: r.page(events, BY_DATE, 100, None)).documents
     assert any(d["date"] == "1964-10-14" and d["endDate"] == "1964-10-16" for d in spanning)
 
 
 def test_user_text_is_never_an_operator(read: Callable[..., Any]) -> None:
-    query = PersonFilter(name_contains='{"$ne": null}').query()
-    assert read(lambda r: r.count("persons", query)) == 0
+    query = PERSONS.where(name_contains='{"$ne": null}')
+    assert read(lambda r: r.count(query)) == 0
     assert read(lambda r: r.search(".*", 20)) == []
 
 
@@ -88,21 +88,26 @@ def test_relations_for_many_keys_in_one_call(
         monkeypatch.setattr(reads, "SCAN_AT_LEAST", 1)
         monkeypatch.setattr(reads, "SCAN_SHARE", 0.0)
     people = ["alexey-leonov", "yuri-gagarin", "nobody", "pavel-belyayev"]
-    flights = read(lambda r: r.flights_of(people), in_batch)
+    launched = MISSIONS.where(launched=True)
+    flights = read(lambda r: r.referencing(launched, "crew.person", people, BY_DATE), in_batch)
     assert [[m["_id"] for m in ms] for ms in flights] == [
         ["voskhod-2", "soyuz-19"],
         ["vostok-1"],
         [],
         ["voskhod-2"],
     ]
-    outcomes = read(lambda r: r.missions_with_outcomes_of(people), in_batch)
+    outcomes = read(
+        lambda r: r.referencing(MISSIONS.everything(), "outcomes.people", people, BY_DATE),
+        in_batch,
+    )
     assert "voskhod-2" in [m["_id"] for m in outcomes[0]]
     by_program = read(
-        lambda r: r.missions_of_programs(["voskhod", "vostok"], {}, BY_DATE), in_batch
+        lambda r: r.referencing(MISSIONS.everything(), "program", ["voskhod", "vostok"], BY_DATE),
+        in_batch,
     )
     assert [m["_id"] for m in by_program[1]] == [f"vostok-{n}" for n in range(1, 7)]
     assert [m["_id"] for m in by_program[0]][:2] == ["voskhod-1", "voskhod-2"]
-    docs = read(lambda r: r.by_ids("persons", people), in_batch)
+    docs = read(lambda r: r.by_keys(PERSONS, people), in_batch)
     assert [d and d["_id"] for d in docs] == [
         "alexey-leonov",
         "yuri-gagarin",
@@ -113,6 +118,13 @@ def test_relations_for_many_keys_in_one_call(
 
 def test_search_ranks_names_before_summaries(read: Callable[..., Any]) -> None:
     found = read(lambda r: r.search("Gagarin", 10))
-    assert found[0][0] == "persons"
+    assert found[0][0] is PERSONS
     assert found[0][1]["_id"] == "yuri-gagarin"
     assert {"vostok-1"} <= {doc["_id"] for _, doc in found}
+
+
+def test_a_filter_the_collection_does_not_offer_is_an_error() -> None:
+    with pytest.raises(ValueError, match="programs has no filter 'crewed'"):
+        PROGRAMS.where(crewed=True)
+    assert MISSIONS.where(country=None) == MISSIONS.everything()
+    assert MISSIONS.where(country="su").query == {"country": "SU"}

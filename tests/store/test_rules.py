@@ -10,7 +10,8 @@ from pymongo.database import Database
 from pymongo.errors import WriteError
 
 from spacerace.loaders.pipeline import load
-from spacerace.store.rules import _FAST, _VALIDATORS, _report, mongo_validator, violations
+from spacerace.store.layout import KINDS, MISSIONS, PERSONS
+from spacerace.store.rules import _report
 
 Document = dict[str, Any]
 
@@ -40,7 +41,7 @@ def minimal_person(**changes: Any) -> Document:
 
 
 def test_a_valid_document_breaks_no_rule() -> None:
-    assert list(violations("persons", minimal_person())) == []
+    assert list(PERSONS.rules.violations(minimal_person())) == []
 
 
 @pytest.mark.parametrize(
@@ -55,7 +56,7 @@ def test_a_valid_document_breaks_no_rule() -> None:
     ],
 )
 def test_each_broken_rule_names_its_field(change: Document, field: str, message: str) -> None:
-    found = dict(violations("persons", minimal_person(**change)))
+    found = dict(PERSONS.rules.violations(minimal_person(**change)))
     assert field in found
     assert message in found[field]
 
@@ -63,11 +64,11 @@ def test_each_broken_rule_names_its_field(change: Document, field: str, message:
 def test_a_missing_field_is_named() -> None:
     person = minimal_person()
     del person["name"]
-    assert dict(violations("persons", person)) == {"name": "is required"}
+    assert dict(PERSONS.rules.violations(person)) == {"name": "is required"}
 
 
 def test_bson_types_are_used_for_the_server() -> None:
-    schema = mongo_validator("missions")["$jsonSchema"]
+    schema = MISSIONS.rules.mongo_validator()["$jsonSchema"]
     assert schema["properties"]["launchTime"]["bsonType"] == ["date", "null"]
     assert "type" not in str(schema).replace("bsonType", "")
 
@@ -94,9 +95,9 @@ def mutations(doc: Document) -> list[Document]:
 
 
 def test_the_fast_check_agrees_with_jsonschema(loaded_embedded: Database[Document]) -> None:
-    for collection in ("programs", "missions", "persons", "events"):
-        for doc in loaded_embedded[collection].find().limit(15):
+    for kind in KINDS:
+        for doc in loaded_embedded[kind.name].find().limit(15):
             doc.pop("launchTime", None)  # mongomock's datetime is checked separately
             for candidate in [doc, *mutations(doc)]:
-                explained = list(_report(_VALIDATORS[collection], candidate))
-                assert _FAST[collection](candidate) is (explained == []), (collection, candidate)
+                explained = list(_report(kind.rules._explainer, candidate))
+                assert kind.rules.passes(candidate) is (explained == []), (kind.name, candidate)

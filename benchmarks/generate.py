@@ -24,8 +24,9 @@ from typing import Any, TypeVar
 
 import orjson
 
-from spacerace.loaders.records import COLLECTIONS
+from spacerace.store.layout import BY_NAME
 from spacerace.store.text import slugify
+from spacerace.store.vocabulary import EventKind, MissionStatus, OutcomeKind
 
 Record = dict[str, Any]
 T = TypeVar("T")
@@ -424,37 +425,44 @@ _EXTRA_OCCUPATIONS = {
 }
 _STAFF_OCCUPATIONS = ["engineer", "rocket designer", "politician", "physician", "scientist"]
 
-_STATUSES = (["SUCCESS", "PARTIAL_FAILURE", "FAILURE", "CANCELLED"], [69, 12, 16, 3])
+_S, _O, _E = MissionStatus, OutcomeKind, EventKind
+_STATUSES = (
+    [_S.SUCCESS.value, _S.PARTIAL_FAILURE.value, _S.FAILURE.value, _S.CANCELLED.value],
+    [69, 12, 16, 3],
+)
 _OUTCOME_COUNTS = ([0, 1, 2, 3], [12, 35, 38, 15])
 _OUTCOME_KINDS = {
-    "SUCCESS": (["FIRST", "ACHIEVEMENT", "ANOMALY"], [35, 55, 10]),
-    "PARTIAL_FAILURE": (["ACHIEVEMENT", "ANOMALY", "FAILURE"], [35, 50, 15]),
-    "FAILURE": (["FAILURE", "ANOMALY", "FATALITY"], [72, 25, 3]),
+    _S.SUCCESS.value: ([_O.FIRST.value, _O.ACHIEVEMENT.value, _O.ANOMALY.value], [35, 55, 10]),
+    _S.PARTIAL_FAILURE.value: (
+        [_O.ACHIEVEMENT.value, _O.ANOMALY.value, _O.FAILURE.value],
+        [35, 50, 15],
+    ),
+    _S.FAILURE.value: ([_O.FAILURE.value, _O.ANOMALY.value, _O.FATALITY.value], [72, 25, 3]),
 }
-_EVENT_KINDS = (["POLITICAL", "PROGRAM", "DEATH", "OTHER"], [38, 27, 23, 12])
+_EVENT_KINDS = ([kind.value for kind in EventKind], [38, 27, 23, 12])
 
 _OUTCOME_TEXT = {
-    "FIRST": [
+    _O.FIRST.value: [
         "First {adjective} flight to {feat}.",
         "The {spacecraft} became the first spacecraft of its type to {feat}.",
         "The programme's first attempt to {feat} succeeded on this flight.",
     ],
-    "ACHIEVEMENT": [
+    _O.ACHIEVEMENT.value: [
         "The flight managed to {feat} as planned.",
         "The {spacecraft} reached its planned orbit on the first attempt.",
         "Controllers confirmed that the {spacecraft} could {feat}.",
     ],
-    "ANOMALY": [
+    _O.ANOMALY.value: [
         "A {system} fault forced controllers to change the flight plan.",
         "The {system} misbehaved during the flight and was switched to its backup.",
         "Reentry came {minutes} minutes late after a {system} problem.",
     ],
-    "FAILURE": [
+    _O.FAILURE.value: [
         "The {vehicle} failed {seconds} seconds after liftoff and the flight was lost.",
         "A {system} failure ended the mission before its main objective.",
         "The spacecraft could not {feat} and the attempt was abandoned.",
     ],
-    "FATALITY": [
+    _O.FATALITY.value: [
         "The crew were killed when the cabin lost pressure during reentry.",
         "The crew died after a {system} failure during the descent.",
     ],
@@ -631,6 +639,9 @@ class _Mission:
         return str(self.record["slug"])
 
 
+SITES_PER_COUNTRY = 3
+
+
 def counts_for(missions: int) -> dict[str, int]:
     """How many records of each kind `generate(missions, ...)` writes."""
     return {
@@ -639,6 +650,7 @@ def counts_for(missions: int) -> dict[str, int]:
         "missions": missions,
         "persons": max(20, (missions + 1) // 2),
         "events": max(5, (28 * missions + 50) // 100),
+        "launch_sites": 2 * SITES_PER_COUNTRY,
     }
 
 
@@ -656,17 +668,17 @@ def generate(missions: int, out: Path, seed: int = 0) -> dict[str, int]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        sources, records_of = _Generator(missions, random.Random(seed)).run()
+        sources, records_of = _Generator(missions, random.Random(seed), seed).run()
     finally:
         if collecting:
             gc.enable()
-    for folder in ("sources", *COLLECTIONS):
+    for folder in ("sources", *BY_NAME):
         (out / folder).mkdir(parents=True, exist_ok=True)
     (out / "sources" / "generated.json").write_bytes(
         orjson.dumps(sources, option=orjson.OPT_INDENT_2) + b"\n"
     )
-    for collection in COLLECTIONS:
-        records = records_of.get(collection, [])
+    for collection in BY_NAME:
+        records = records_of[collection]
         chunks = max(1, math.ceil(len(records) / RECORDS_PER_FILE))
         for chunk in range(chunks):
             part = records[chunk * RECORDS_PER_FILE : (chunk + 1) * RECORDS_PER_FILE]
@@ -674,7 +686,7 @@ def generate(missions: int, out: Path, seed: int = 0) -> dict[str, int]:
             path.write_bytes(_json_list(part))
     return {
         "sources": len(sources),
-        **{name: len(records_of.get(name, [])) for name in COLLECTIONS},
+        **{name: len(records_of[name]) for name in BY_NAME},
     }
 
 
@@ -686,8 +698,11 @@ def _json_list(records: list[Record]) -> bytes:
 
 
 class _Generator:
-    def __init__(self, missions: int, rng: random.Random) -> None:
+    def __init__(self, missions: int, rng: random.Random, seed: int = 0) -> None:
         self.rng = rng
+        # Launch sites draw from a stream of their own, so that adding them left
+        # every other record of a given seed as it was.
+        self.site_rng = random.Random(f"launch-sites:{seed}")
         self.counts = counts_for(missions)
         self.source_keys: list[str] = []
         self.persons: list[_Person] = []
@@ -697,11 +712,13 @@ class _Generator:
         self.missions: list[_Mission] = []
         self.killed_in: dict[str, _Mission] = {}
         self.by_slug: dict[str, _Person] = {}
+        self.sites: dict[str, list[str]] = {"SU": [], "US": []}
 
     def run(self) -> tuple[dict[str, Record], dict[str, list[Record]]]:
         """The sources, and the records of each collection."""
         sources = self._sources()
         self._persons()
+        sites = self._launch_sites()
         self._programs()
         self._missions()
         self._crews_and_outcomes()
@@ -712,6 +729,7 @@ class _Generator:
             "missions": [m.record for m in self.missions],
             "persons": [p.record for p in self.persons],
             "events": events,
+            "launch_sites": sites,
         }
 
     # -- helpers --------------------------------------------------------------
@@ -773,6 +791,51 @@ class _Generator:
         return f"{r.randint(1, 400)} km"
 
     # -- sources --------------------------------------------------------------
+
+    def _launch_sites(self) -> list[Record]:
+        """A few invented ranges per country, some renamed once."""
+        r = self.site_rng
+        records = []
+        for country, adjective in _COUNTRY_ADJECTIVE.items():
+            for n in range(1, SITES_PER_COUNTRY + 1):
+                name = f"{adjective} Range {_roman(n)}"
+                slug = slugify(name)
+                renamed = r.random() < 0.5
+                opened = f"{r.randint(1946, 1956)}"
+                names: list[Record] = [
+                    {
+                        "name": name,
+                        "from": opened,
+                        "to": None,
+                        "sources": r.sample(self.source_keys, 1),
+                    }
+                ]
+                if renamed:
+                    later = f"{r.randint(1960, 1974)}-{r.randint(1, 12):02d}"
+                    names = [
+                        {**names[0], "name": f"{adjective} Test Site {n}", "to": later},
+                        {
+                            "name": name,
+                            "from": later,
+                            "to": None,
+                            "sources": r.sample(self.source_keys, 1),
+                        },
+                    ]
+                records.append(
+                    {
+                        "slug": slug,
+                        "name": name,
+                        "country": country,
+                        "latitude": round(r.uniform(-60, 60), 4),
+                        "longitude": round(r.uniform(-179, 179), 4),
+                        "names": names,
+                        "summary": f"An invented launch range of the {adjective} programmes.",
+                        "claims": [],
+                        "sources": r.sample(self.source_keys, r.randint(1, 3)),
+                    }
+                )
+                self.sites[country].append(slug)
+        return records
 
     def _sources(self) -> dict[str, Record]:
         sources: dict[str, Record] = {}
@@ -944,7 +1007,7 @@ class _Generator:
         spacecraft = r.choice(p["spacecraft"])
         vehicle = r.choice(p["launchVehicles"])
         kind = "crewed" if crewed else "uncrewed"
-        if status == "CANCELLED":
+        if status == _S.CANCELLED.value:
             launch: date | None = None
             opening = (
                 f"{name} was a planned {kind} flight of the {p['name']} programme, "
@@ -962,7 +1025,7 @@ class _Generator:
                 record["launchTime"] = (
                     f"{written}T{r.randrange(24):02d}:{r.randrange(60):02d}:{r.randrange(60):02d}Z"
                 )
-            if (crewed and status != "FAILURE") or r.random() < 0.35:
+            if (crewed and status != _S.FAILURE.value) or r.random() < 0.35:
                 landing = day + timedelta(days=_duration(r, crewed))
                 if len(written) == 10:
                     record["landingDate"] = landing.isoformat()
@@ -972,6 +1035,8 @@ class _Generator:
         record |= {
             "spacecraft": spacecraft,
             "launchVehicle": vehicle,
+            "launchSite": self.site_rng.choice(self.sites[program.country]),
+            "launchPad": f"Pad {self.site_rng.randint(1, 40)}",
             "summary": self._summary(opening, bank, 20, 40),
             "crew": [],
             "outcomes": [],
@@ -1023,8 +1088,8 @@ class _Generator:
         outcomes: list[Record] = []
         for _ in range(self._weighted(_OUTCOME_COUNTS)):
             kind = self._weighted(_OUTCOME_KINDS[status])
-            if kind == "FATALITY" and not self._may_kill(mission, crew_slugs, outcomes):
-                kind = "FAILURE"
+            if kind == _O.FATALITY.value and not self._may_kill(mission, crew_slugs, outcomes):
+                kind = _O.FAILURE.value
             outcome: Record = {"kind": kind}
             template = r.choice(_OUTCOME_TEXT[kind])
             outcome["summary"] = template.format(
@@ -1037,7 +1102,7 @@ class _Generator:
                 seconds=r.randint(5, 300),
             )
             written = record["launchDate"]
-            if kind == "FATALITY":
+            if kind == _O.FATALITY.value:
                 day = mission.landing or mission.day
                 outcome["date"] = day.isoformat() if len(written) == 10 else written
             elif len(written) < 10:
@@ -1046,7 +1111,7 @@ class _Generator:
             elif r.random() < 0.85:
                 last = mission.landing or mission.day
                 outcome["date"] = self._day(mission.day, last).isoformat()
-            if kind == "FATALITY":
+            if kind == _O.FATALITY.value:
                 people = list(crew_slugs)
             elif crew_slugs and r.random() < 0.8:
                 picked = r.sample(crew_slugs, r.randint(1, len(crew_slugs)))
@@ -1057,7 +1122,7 @@ class _Generator:
             sources = record["sources"]
             outcome["sources"] = r.sample(sources, min(len(sources), r.randint(1, 2)))
             outcomes.append(outcome)
-            if kind == "FATALITY":
+            if kind == _O.FATALITY.value:
                 self._kill(mission, outcome)
         return outcomes
 
@@ -1066,7 +1131,7 @@ class _Generator:
         alive = self.flyers[mission.program.country]
         return (
             bool(crew)
-            and not any(o["kind"] == "FATALITY" for o in outcomes)
+            and not any(o["kind"] == _O.FATALITY.value for o in outcomes)
             and (len(alive) - len(crew) >= 6)
         )
 
@@ -1133,15 +1198,15 @@ class _Generator:
         events: list[Record] = []
         for _ in range(self.counts["events"]):
             kind = self._weighted(_EVENT_KINDS)
-            if kind == "DEATH" and not dead:
-                kind = "POLITICAL"
-            if kind == "OTHER" and not launched:
-                kind = "PROGRAM"
-            if kind == "DEATH":
+            if kind == _E.DEATH.value and not dead:
+                kind = _E.POLITICAL.value
+            if kind == _E.OTHER.value and not launched:
+                kind = _E.PROGRAM.value
+            if kind == _E.DEATH.value:
                 event = self._death_event(r.choice(dead))
-            elif kind == "OTHER":
+            elif kind == _E.OTHER.value:
                 event = self._mission_event(r.choice(launched))
-            elif kind == "PROGRAM":
+            elif kind == _E.PROGRAM.value:
                 event = self._program_event(r.choice(self.programs))
             else:
                 event = self._political_event()
@@ -1188,7 +1253,7 @@ class _Generator:
             opening = f"{name}, {_COUNTRY_ADJECTIVE[person.country]} {person.occupations[0]}, died."
         return self._event(
             f"Death of {name}",
-            "DEATH",
+            _E.DEATH.value,
             person.died,
             opening,
             people=[person.slug],
@@ -1207,7 +1272,7 @@ class _Generator:
         )
         return self._event(
             title,
-            "OTHER",
+            _E.OTHER.value,
             start.isoformat(),
             f"Weeks after {name}, its results and crew were presented to the public.",
             end=end.isoformat() if end else None,
@@ -1242,7 +1307,7 @@ class _Generator:
             day = self._day(*program.window)
         return self._event(
             title,
-            "PROGRAM",
+            _E.PROGRAM.value,
             self._partial(day, 0.6, 0.3),
             opening,
             people=[x["person"] for x in p["people"]],
@@ -1261,7 +1326,7 @@ class _Generator:
         span = r.randint(1, 10) if r.random() < 0.15 else 0
         return self._event(
             f"{body} debates the {topic}",
-            "POLITICAL",
+            _E.POLITICAL.value,
             self._partial(day, 0.85, 0.1),
             f"{body} took up the {topic} in {day.year}.",
             end=(day + timedelta(days=span)).isoformat() if span else None,

@@ -1,0 +1,345 @@
+"""The one way into the schema: parse, validate, apply the request rules, choose an
+executor, and shape every error.
+
+HTTP (GET and POST), `schema.execute` in tests and the benchmarks all pass
+through `Gate.run`, so a rule added here holds for every request and both
+executors. The compiled executor answers what it fully understands; anything
+else, and any surprise inside it, is answered by graphql-core, the reference.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from inspect import isawaitable
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    parse,
+    validate,
+)
+from graphql.execution.values import VariableValues, get_variable_values
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from spacerace.schema import compiled, errors
+from spacerace.schema.context import Context
+from spacerace.schema.errors import code_of, coded
+from spacerace.store.connection import StoreUnavailable
+from spacerace.store.reads import Reader
+
+log = logging.getLogger("spacerace.gate")
+
+EXECUTORS = ("compiled", "reference")
+
+
+class SettingsError(ValueError):
+    """A gate setting holds a value the service cannot run with."""
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    """How the gate answers. Every setting has a default and an environment variable."""
+
+    executor: str = "compiled"
+    """SPACERACE_EXECUTOR: `compiled` (graphql-core where it cannot answer) or
+    `reference` (graphql-core for everything)."""
+    document_cache_bytes: int = 32 * 1024 * 1024
+    """SPACERACE_DOCUMENT_CACHE_BYTES: the parsed and validated documents kept,
+    estimated from their query text."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> GateSettings:
+        env = os.environ if env is None else env
+        executor = env.get("SPACERACE_EXECUTOR", "").strip() or cls.executor
+        if executor not in EXECUTORS:
+            raise SettingsError(
+                f"SPACERACE_EXECUTOR must be one of {', '.join(EXECUTORS)}, got {executor!r}"
+            )
+        return cls(executor=executor)
+
+
+@dataclass
+class Request:
+    """A GraphQL request, whatever carried it."""
+
+    query: Any
+    variables: Any = None
+    operation_name: Any = None
+    extensions: Any = None
+    http_method: str = "POST"
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+@dataclass
+class Answer:
+    """What the gate made of a request."""
+
+    data: dict[str, Any] | None
+    errors: list[GraphQLError]
+    operation_name: str | None = None
+    executor: str | None = None
+    """Which executor answered; None when the request never reached one."""
+    request_error: bool = False
+    """True when nothing was executed: the request itself was wrong."""
+
+    @property
+    def unavailable(self) -> bool:
+        return any(code_of(e) == errors.SERVICE_UNAVAILABLE for e in self.errors)
+
+    def formatted(self) -> dict[str, Any]:
+        """The answer as JSON, as GraphQL over HTTP sends it."""
+        out: dict[str, Any] = {}
+        if not self.request_error:
+            out["data"] = self.data
+        if self.errors:
+            out["errors"] = [error.formatted for error in self.errors]
+        return out
+
+
+@dataclass
+class _Prepared:
+    """A parsed document: its validation errors, and its plans by operation name."""
+
+    document: DocumentNode | None
+    errors: list[GraphQLError]
+    cost: int
+    plans: dict[str | None, compiled.Plan | compiled.Unsupported] = field(default_factory=dict)
+
+
+class _DocumentCache:
+    """Parsed and validated documents by query text, bounded by an estimate of the
+    memory they hold (the text's length, times what an AST costs per character)."""
+
+    AST_BYTES_PER_CHARACTER = 40
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[str, _Prepared] = OrderedDict()
+
+    def get(self, query: str) -> _Prepared | None:
+        found = self._entries.get(query)
+        if found is not None:
+            self._entries.move_to_end(query)
+        return found
+
+    def put(self, query: str, prepared: _Prepared) -> None:
+        if prepared.cost > self.max_bytes:
+            return
+        self._entries[query] = prepared
+        self.bytes += prepared.cost
+        while self.bytes > self.max_bytes:
+            _, evicted = self._entries.popitem(last=False)
+            self.bytes -= evicted.cost
+
+
+class Gate:
+    """Answers GraphQL requests against one schema."""
+
+    def __init__(self, schema: GraphQLSchema, settings: GateSettings | None = None) -> None:
+        self.schema = schema
+        self.settings = settings or GateSettings()
+        self._documents = _DocumentCache(self.settings.document_cache_bytes)
+        self._fallbacks_logged: set[tuple[str, str | None]] = set()
+
+    async def run(self, request: Request, reader: Reader) -> Answer:
+        """The answer to `request`, reading through `reader`. Never raises for
+        anything a client sent or the database did."""
+        try:
+            return await self._run(request, reader)
+        except Exception:
+            log.exception("unexpected error [request %s]", request.request_id)
+            return Answer(None, [self._internal(request.request_id)], executor=None)
+
+    async def _run(self, request: Request, reader: Reader) -> Answer:
+        problem = _shape_problem(request)
+        if problem is not None:
+            return _refused(problem, errors.BAD_REQUEST)
+        query: str = request.query
+        prepared = self._prepare(query)
+        if prepared.errors:
+            return Answer(None, prepared.errors, request_error=True)
+        assert prepared.document is not None
+        operation, fragments = _operation(prepared.document, request.operation_name)
+        if isinstance(operation, GraphQLError):
+            return Answer(None, [operation], request_error=True)
+        name = operation.name.value if operation.name else None
+        if operation.operation is not OperationType.QUERY:
+            error = GraphQLError(f"This API serves queries only, not {operation.operation.value}s.")
+            return Answer(None, [coded(error, errors.BAD_REQUEST)], name, request_error=True)
+        variables = get_variable_values(
+            self.schema, operation.variable_definitions or (), request.variables or {}
+        )
+        if not isinstance(variables, VariableValues):
+            found = [coded(e, errors.BAD_USER_INPUT) for e in variables]
+            return Answer(None, found, name, request_error=True)
+        if self.settings.executor == "compiled":
+            answer = await self._compiled(
+                prepared, operation, fragments, variables, reader, request
+            )
+            if answer is not None:
+                return answer
+        return await self._reference(prepared.document, name, request, reader)
+
+    def _prepare(self, query: str) -> _Prepared:
+        found = self._documents.get(query)
+        if found is not None:
+            return found
+        cost = len(query) * _DocumentCache.AST_BYTES_PER_CHARACTER
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            prepared = _Prepared(None, [coded(error, errors.PARSE_FAILED)], cost)
+        else:
+            problems = [coded(e, errors.VALIDATION_FAILED) for e in validate(self.schema, document)]
+            prepared = _Prepared(document, problems, cost)
+        self._documents.put(query, prepared)
+        return prepared
+
+    async def _compiled(
+        self,
+        prepared: _Prepared,
+        operation: OperationDefinitionNode,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: VariableValues,
+        reader: Reader,
+        request: Request,
+    ) -> Answer | None:
+        """The compiled executor's answer, or None where graphql-core must answer."""
+        name = operation.name.value if operation.name else None
+        plan = prepared.plans.get(name)
+        if plan is None:
+            try:
+                plan = compiled.Compiler(self.schema, operation, fragments).root()
+            except compiled.Unsupported as unsupported:
+                plan = unsupported
+            prepared.plans[name] = plan
+        if isinstance(plan, compiled.Unsupported):
+            self._fell_back(name, str(plan), query=request.query)
+            return None
+        try:
+            data = await compiled.execute(plan, reader, variables)
+        except compiled.Unsupported as unsupported:
+            self._fell_back(name, str(unsupported), query=request.query)
+            return None
+        except StoreUnavailable as error:
+            return Answer(None, [self._unavailable(error)], name, executor="compiled")
+        except Exception:
+            log.exception(
+                "compiled executor failed on %s; graphql-core answers [request %s]",
+                name or "an anonymous operation",
+                request.request_id,
+            )
+            return None
+        return Answer(data, [], name, executor="compiled")
+
+    async def _reference(
+        self, document: DocumentNode, name: str | None, request: Request, reader: Reader
+    ) -> Answer:
+        result = execute(
+            self.schema,
+            document,
+            context_value=Context(reader),
+            variable_values=request.variables or {},
+            operation_name=name,
+            executor_class=StrawberryGraphQLCoreExecutionContext,
+        )
+        if isawaitable(result):
+            result = await result
+        assert isinstance(result, ExecutionResult)
+        shaped = [self._shaped(error, request.request_id) for error in result.errors or []]
+        return Answer(result.data, shaped, name, executor="reference")
+
+    def _shaped(self, error: GraphQLError, request_id: str) -> GraphQLError:
+        """What a client may see of an error raised while executing."""
+        original = error.original_error
+        if isinstance(original, StoreUnavailable):
+            return self._unavailable(original, error)
+        if isinstance(original, GraphQLError) and code_of(original):
+            return coded(error, code_of(original) or errors.BAD_USER_INPUT)
+        if original is None:
+            return coded(error, errors.INTERNAL_SERVER_ERROR)
+        log.error(
+            "error at %s [request %s]",
+            ".".join(map(str, error.path or [])),
+            request_id,
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        return self._internal(request_id, error)
+
+    def _unavailable(
+        self, error: StoreUnavailable, located: GraphQLError | None = None
+    ) -> GraphQLError:
+        log.warning("database unavailable: %s", error)
+        return GraphQLError(
+            f"The database is not available ({error}); try again shortly.",
+            path=located.path if located else None,
+            extensions={"code": errors.SERVICE_UNAVAILABLE},
+        )
+
+    def _internal(self, request_id: str, located: GraphQLError | None = None) -> GraphQLError:
+        return GraphQLError(
+            f"Internal server error (request {request_id}).",
+            nodes=located.nodes if located else None,
+            path=located.path if located else None,
+            extensions={"code": errors.INTERNAL_SERVER_ERROR, "requestId": request_id},
+        )
+
+    def _fell_back(self, name: str | None, reason: str, *, query: str) -> None:
+        """Log once per operation that graphql-core answers it, and why."""
+        key = (name or f"anonymous:{hash(query)}", reason)
+        if key in self._fallbacks_logged:
+            return
+        if len(self._fallbacks_logged) > 10_000:
+            self._fallbacks_logged.clear()
+        self._fallbacks_logged.add(key)
+        log.info("graphql-core answers %s: %s", name or "an anonymous operation", reason)
+
+
+def _shape_problem(request: Request) -> str | None:
+    if not isinstance(request.query, str) or not request.query.strip():
+        return "The request has no query: send the GraphQL document as `query`."
+    if request.variables is not None and not isinstance(request.variables, dict):
+        return "`variables` must be a JSON object."
+    if request.operation_name is not None and not isinstance(request.operation_name, str):
+        return "`operationName` must be a string."
+    if request.extensions is not None and not isinstance(request.extensions, dict):
+        return "`extensions` must be a JSON object."
+    return None
+
+
+def _refused(message: str, code: str) -> Answer:
+    return Answer(None, [GraphQLError(message, extensions={"code": code})], request_error=True)
+
+
+def _operation(
+    document: DocumentNode, name: str | None
+) -> tuple[OperationDefinitionNode | GraphQLError, dict[str, FragmentDefinitionNode]]:
+    """The operation to run, as the spec chooses it, and the document's fragments."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    if name is None:
+        if len(operations) == 1:
+            return operations[0], fragments
+        message = "The document has several operations: say which to run with `operationName`."
+    else:
+        named = [o for o in operations if o.name and o.name.value == name]
+        if named:
+            return named[0], fragments
+        message = f"The document has no operation named {name!r}."
+    error = GraphQLError(message, extensions={"code": errors.OPERATION_RESOLUTION_FAILURE})
+    return error, fragments
