@@ -118,7 +118,11 @@ def test_facts_from_the_source_document(docs: Docs) -> None:
         c["topic"] == "judgement-of-korolev" for c in docs["persons"]["asif-siddiqi"]["claims"]
     )
     zond, n1 = docs["programs"]["zond"], docs["programs"]["n1-l3"]
-    assert (zond["organization"], zond["crewCapacity"]) == ("OKB-52", 2)
+    # The ship that flew came from OKB-1; Chelomey's OKB-52 built its Proton rocket.
+    assert zond["organization"].startswith("OKB-1")
+    assert "OKB-52" in zond["organization"]
+    assert zond["crewCapacity"] == 2
+    assert any("OKB-52" in c["value"] for c in zond["claims"])
     assert {"person": "vladimir-chelomey", "role": zond["people"][0]["role"]} in zond["people"]
     n1_launches = [
         m

@@ -13,6 +13,7 @@ from spacerace.loaders import pipeline
 from spacerace.loaders.pipeline import load
 from spacerace.loaders.problems import LoadError
 from spacerace.store import writer
+from spacerace.store.layout import BY_NAME
 
 Document = dict[str, Any]
 
@@ -20,7 +21,7 @@ Document = dict[str, Any]
 def snapshot(db: Database[Document]) -> dict[str, list[Document]]:
     return {
         name: list(db[name].find().sort("_id"))
-        for name in ("programs", "missions", "persons", "events")
+        for name in BY_NAME
     }
 
 

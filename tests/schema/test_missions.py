@@ -129,7 +129,7 @@ def test_keyset_pages_cover_the_list_once(execute: Execute) -> None:
             break
         after = page["pageInfo"]["endCursor"]
         assert after == page["edges"][-1]["cursor"]
-    assert seen == [m["slug"] for m in whole["nodes"]][: len(seen)]
+    assert seen[: len(whole["nodes"])] == [m["slug"] for m in whole["nodes"]]
     assert len(seen) == whole["totalCount"] == len(set(seen))
 
 

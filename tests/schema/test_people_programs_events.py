@@ -60,16 +60,23 @@ def test_program_with_its_people_and_missions(execute: Execute) -> None:
     voskhod = data(execute(PROGRAM, slug="voskhod"))["program"]
     assert voskhod["country"] == "SU"
     assert voskhod["crewCapacity"] == 3
-    assert {"role": "Chief Designer", "person": {"slug": "sergei-korolev"}} in voskhod["people"]
+    assert any(
+        p["role"].startswith("Chief Designer") and p["person"] == {"slug": "sergei-korolev"}
+        for p in voskhod["people"]
+    )
     slugs = [m["slug"] for m in voskhod["missions"]["nodes"]]
-    assert slugs[:2] == ["voskhod-1", "voskhod-2"]
+    crewed = [slug for slug in slugs if not slug.startswith("kosmos")]
+    assert crewed[:2] == ["voskhod-1", "voskhod-2"]
+    assert slugs[0] == "kosmos-47"  # the uncrewed test flight went first
     assert {"voskhod-3", "voskhod-4"} <= set(slugs)
     assert all(m["program"]["slug"] == "voskhod" for m in voskhod["missions"]["nodes"])
 
 
 def test_zond_and_n1_l3_as_the_source_describes_them(execute: Execute) -> None:
     zond = data(execute(PROGRAM, slug="zond"))["program"]
-    assert zond["organization"] == "OKB-52"
+    # The ship came from Korolev's OKB-1, the rocket from Chelomey's OKB-52.
+    assert zond["organization"].startswith("OKB-1")
+    assert "OKB-52" in zond["organization"]
     assert zond["crewCapacity"] == 2
     assert any("7K-L1" in s for s in zond["spacecraft"])
     assert any("Proton" in v for v in zond["launchVehicles"])
