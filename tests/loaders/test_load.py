@@ -19,10 +19,7 @@ Document = dict[str, Any]
 
 
 def snapshot(db: Database[Document]) -> dict[str, list[Document]]:
-    return {
-        name: list(db[name].find().sort("_id"))
-        for name in BY_NAME
-    }
+    return {name: list(db[name].find().sort("_id")) for name in BY_NAME}
 
 
 def edit(path: Path, change: Any) -> None:
