@@ -241,3 +241,25 @@ def test_no_run_of_eight_words_from_the_source_document(docs: Docs) -> None:
             ]
             copied += [(doc["_id"], " ".join(s)) for t in texts for s in _shingles(t) & source]
     assert copied == []
+
+
+def test_application_satellite_firsts(docs: Docs) -> None:
+    missions = docs["missions"]
+    expected = {
+        "score": "1958-12-19",
+        "tiros-1": "1960-04-01",
+        "transit-1b": "1960-04-13",
+        "echo-1a": "1960-08-12",
+        "discoverer-13": "1960-08-11",
+        "discoverer-14": "1960-08-19",
+        "syncom-2": "1963-07-26",
+        "syncom-3": "1964-08-19",
+    }
+    for slug, date in expected.items():
+        firsts = [o for o in missions[slug]["outcomes"] if o["kind"] == "FIRST"]
+        assert [o["date"] for o in firsts] == [date], slug
+    for slug in ("transit-1a", "echo-a-10", "syncom-1", "pioneer-p-3", "pioneer-p-31"):
+        assert missions[slug]["status"] == "FAILURE", slug
+    assert missions["discoverer-13"]["launchSite"] == "vandenberg"
+    vandenberg = docs["launch_sites"]["vandenberg"]
+    assert [n["from"] for n in vandenberg["names"]][-2:] == ["1958-10-04", "2021-05-14"]
