@@ -107,6 +107,9 @@ class ReplayStore:
     async def estimated_count(self, collection: str) -> int:
         return self.sizes[collection]
 
+    async def dataset_version(self) -> str | None:
+        return "replayed"
+
     async def ping(self) -> None:
         return None
 
@@ -133,6 +136,9 @@ class RecordingStore:
     async def estimated_count(self, collection: str) -> int:
         self.sizes[collection] = await self.inner.estimated_count(collection)
         return self.sizes[collection]
+
+    async def dataset_version(self) -> str | None:
+        return await self.inner.dataset_version()
 
     async def ping(self) -> None:
         await self.inner.ping()

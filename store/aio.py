@@ -21,6 +21,9 @@ from pymongo.errors import ConnectionFailure, ExecutionTimeout, ServerSelectionT
 from spacerace.store.connection import Document, StoreUnavailable, client_options, database_name
 from spacerace.store.settings import Settings
 
+META, DATASET = "meta", "dataset"
+"""Where the loaded dataset's version is kept (written by `store.writer`)."""
+
 Filter = Mapping[str, Any]
 FIRST_BATCH = 100_000
 Sort = Sequence[tuple[str, int]]
@@ -45,6 +48,10 @@ class AsyncStore(Protocol):
     async def count(self, collection: str, query: Filter) -> int: ...
 
     async def estimated_count(self, collection: str) -> int: ...
+
+    async def dataset_version(self) -> str | None:
+        """The version of the loaded dataset (see `store.writer.version_of`)."""
+        ...
 
     async def ping(self) -> None: ...
 
@@ -107,6 +114,11 @@ class ServerStore:
         async with _reachable():
             return await self.db[collection].estimated_document_count()
 
+    async def dataset_version(self) -> str | None:
+        async with _reachable():
+            found = await self.db[META].find_one({"_id": DATASET})
+        return str(found["version"]) if found else None
+
     async def ping(self) -> None:
         async with _reachable():
             await self.client.admin.command("ping")
@@ -145,6 +157,10 @@ class EmbeddedStore:
     async def estimated_count(self, collection: str) -> int:
         self.round_trips += 1
         return int(self.db[collection].estimated_document_count())
+
+    async def dataset_version(self) -> str | None:
+        found = self.db[META].find_one({"_id": DATASET})
+        return str(found["version"]) if found else None
 
     async def ping(self) -> None:
         return None

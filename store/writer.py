@@ -8,19 +8,23 @@ a load that changes nothing writes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
 from pymongo.database import Database
 
+from spacerace.store.aio import DATASET, META
 from spacerace.store.connection import Document, is_embedded
 from spacerace.store.layout import BY_NAME, KINDS
 
 STAGING_SUFFIX = "__staging"
+
 BATCH_SIZE = 1000
 
 Progress = Callable[[str, int, int], None]
@@ -111,8 +115,29 @@ def write(
     with timer("rules"):
         for kind in KINDS:
             _ensure_rules(db, kind.name)
+    if changed or dataset_version(db) is None:
+        db[META].replace_one(
+            {"_id": DATASET},
+            {"_id": DATASET, "version": version_of(hashes), "loadedAt": datetime.now(UTC)},
+            upsert=True,
+        )
     report.written = bool(changed)
     return report
+
+
+def version_of(hashes: Hashes) -> str:
+    """The dataset's version: a digest of every document's content hash, so it
+    changes exactly when a load changes something."""
+    digest = hashlib.blake2b(digest_size=12)
+    for name in sorted(hashes):
+        for key in sorted(hashes[name]):
+            digest.update(f"{name}\0{key}\0{hashes[name][key]}\n".encode())
+    return digest.hexdigest()
+
+
+def dataset_version(db: Database[Document]) -> str | None:
+    found = db[META].find_one({"_id": DATASET})
+    return str(found["version"]) if found else None
 
 
 def _stage(

@@ -218,3 +218,19 @@ def test_input_that_changes_during_the_load_is_not_swapped_in(
         load(db, [str(seeds)])
     assert reads["count"] == 1
     assert snapshot(db) == before
+
+
+def test_the_dataset_version_changes_exactly_when_a_load_changes_something(
+    db: Database[Document], seeds: Path
+) -> None:
+    load(db, [str(seeds)])
+    first = writer.dataset_version(db)
+    assert first is not None
+    load(db, [str(seeds)])
+    assert writer.dataset_version(db) == first
+    edit(
+        seeds / "missions" / "voskhod.yaml",
+        lambda missions: missions[1].update(summary="Edited for a test."),
+    )
+    load(db, [str(seeds)])
+    assert writer.dataset_version(db) not in (None, first)
