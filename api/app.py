@@ -7,6 +7,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -19,6 +20,8 @@ from spacerace.schema import schema
 from spacerace.schema.gate import Gate, GateSettings
 from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
 from spacerace.store.connection import connect
+from spacerace.store.dataset import DatasetWatch
+from spacerace.store.reads import Reader
 from spacerace.store.settings import Settings
 
 GC_THRESHOLDS = (10_000, 50, 100)
@@ -50,18 +53,26 @@ def create_app(
 ) -> Starlette:
     settings = settings or Settings.from_env()
     gate = Gate(schema._schema, gate_settings or GateSettings.from_env())
-    holder: dict[str, AsyncStore] = {}
+    holder: dict[str, Any] = {}
 
     def store() -> AsyncStore:
-        return holder["store"]
+        store: AsyncStore = holder["store"]
+        return store
+
+    def reader() -> Reader:
+        watch: DatasetWatch = holder["watch"]
+        return Reader(store(), watch.current)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         holder["store"] = open_store(settings)
+        holder["watch"] = watch = DatasetWatch(holder["store"])
+        await watch.start()
         tune_gc()
         try:
             yield
         finally:
+            await watch.stop()
             await holder.pop("store").close()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -83,7 +94,7 @@ def create_app(
     async def home(request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
-    graphql = GraphQLEndpoint(gate, store, graphiql_page(GRAPHIQL_QUERY.read_text("utf-8")))
+    graphql = GraphQLEndpoint(gate, reader, graphiql_page(GRAPHIQL_QUERY.read_text("utf-8")))
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

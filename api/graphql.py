@@ -20,7 +20,6 @@ from starlette.types import Receive, Scope, Send
 from spacerace.schema import errors
 from spacerace.schema.gate import Answer, Gate
 from spacerace.schema.gate import Request as GraphQLRequest
-from spacerace.store.aio import AsyncStore
 from spacerace.store.reads import Reader
 
 JSON = "application/json"
@@ -30,9 +29,9 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 class GraphQLEndpoint:
     """The ASGI app at /graphql."""
 
-    def __init__(self, gate: Gate, store: Callable[[], AsyncStore], graphiql_html: str) -> None:
+    def __init__(self, gate: Gate, reader: Callable[[], Reader], graphiql_html: str) -> None:
         self.gate = gate
-        self.store = store
+        self.reader = reader
         self.graphiql_html = graphiql_html
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -54,7 +53,7 @@ class GraphQLEndpoint:
             )
         if isinstance(graphql, str):
             return _error(400, graphql, errors.BAD_REQUEST, media_type)
-        answer = await self.gate.run(graphql, Reader(self.store()))
+        answer = await self.gate.run(graphql, self.reader())
         return Response(
             orjson.dumps(answer.formatted()),
             status_code=_status(answer, media_type),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacerace.store.aio import AsyncStore
+from spacerace.store.dataset import Snapshot
 from spacerace.store.documents import ALWAYS, HIDDEN, Document
 from spacerace.store.filters import Where
 from spacerace.store.layout import BY_NAME, KINDS, Collection
@@ -44,9 +45,13 @@ class Page:
 class Reader:
     """The queries behind the GraphQL schema, for one request."""
 
-    def __init__(self, store: AsyncStore) -> None:
+    def __init__(self, store: AsyncStore, snapshot: Snapshot | None = None) -> None:
         self.store = store
+        self.snapshot = snapshot or Snapshot(None)
         self._sizes: dict[str, int] = {}
+
+    def _physical(self, collection: str) -> str:
+        return self.snapshot.physical(collection)
 
     async def by_keys(
         self, kind: Collection, keys: Sequence[str], fields: Fields = None
@@ -59,7 +64,7 @@ class Reader:
     async def by_slug(self, kind: Collection, slug: str, fields: Fields = None) -> Document | None:
         """A document by its slug or by the slug of one of its other names."""
         found = await self.store.find(
-            kind.name, {"_slugs": slug}, projection=projection(fields), limit=2
+            self._physical(kind.name), {"_slugs": slug}, projection=projection(fields), limit=2
         )
         return next((doc for doc in found if doc["_id"] == slug), found[0] if found else None)
 
@@ -76,12 +81,16 @@ class Reader:
         if cursor is not None:
             query = {"$and": [query, after(order, cursor)]} if query else after(order, cursor)
         found = await self.store.find(
-            where.collection, query, projection=projection(fields), sort=order.sort, limit=first + 1
+            self._physical(where.collection),
+            query,
+            projection=projection(fields),
+            sort=order.sort,
+            limit=first + 1,
         )
         return Page(found[:first], has_next=len(found) > first)
 
     async def count(self, where: Where) -> int:
-        return await self.store.count(where.collection, where.query)
+        return await self.store.count(self._physical(where.collection), where.query)
 
     async def referencing(
         self,
@@ -113,7 +122,7 @@ class Reader:
             if not kind.searchable:
                 continue
             found = await self.store.find(
-                kind.name,
+                self._physical(kind.name),
                 {"_search": {"$regex": pattern}},
                 projection={"_hash": 0, "_slugs": 0},
             )
@@ -144,7 +153,9 @@ class Reader:
             # The keys are most of all there are, so most documents are wanted: one
             # scan beats a long `$in` on any server.
             wanted = set(distinct)
-            scanned = await self.store.find(kind.name, query or {}, projection=shown)
+            scanned = await self.store.find(
+                self._physical(kind.name), query or {}, projection=shown
+            )
             found = [doc for doc in scanned if wanted.intersection(_values(doc, field))]
             return _ordered(found, sort)
         size = self.store.in_batch or len(distinct)
@@ -152,7 +163,9 @@ class Reader:
         replies = await asyncio.gather(
             *(
                 self.store.find(
-                    kind.name, {**(query or {}), field: {"$in": chunk}}, projection=dict(shown)
+                    self._physical(kind.name),
+                    {**(query or {}), field: {"$in": chunk}},
+                    projection=dict(shown),
                 )
                 for chunk in chunks
             )
@@ -165,7 +178,7 @@ class Reader:
     async def _size(self, collection: str) -> int:
         """The collection's approximate size, asked once per request."""
         if collection not in self._sizes:
-            self._sizes[collection] = await self.store.estimated_count(collection)
+            self._sizes[collection] = await self.store.estimated_count(self._physical(collection))
         return self._sizes[collection]
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from spacerace.store import reads
 from spacerace.store.aio import AsyncStore
+from spacerace.store.dataset import Snapshot
 from spacerace.store.layout import EVENTS, MISSIONS, PERSONS, PROGRAMS
 from spacerace.store.paging import BY_DATE, BY_NAME, CursorError, encode_cursor
 from spacerace.store.reads import Reader
@@ -135,3 +136,14 @@ def test_a_filter_the_collection_does_not_offer_is_an_error() -> None:
         PROGRAMS.where(crewed=True)
     assert MISSIONS.where(country=None) == MISSIONS.everything()
     assert MISSIONS.where(country="su").query == {"country": "SU"}
+
+
+def test_a_snapshot_points_reads_at_the_collections_it_names(read: Callable[..., Any]) -> None:
+    """A reader reads a collection where its snapshot says the dataset keeps it."""
+    elsewhere = Snapshot("v1", {"missions": "no_such_collection"})
+
+    async def from_elsewhere(reader: Reader) -> Any:
+        return await Reader(reader.store, elsewhere).by_slug(MISSIONS, "voskhod-2")
+
+    assert read(lambda r: r.by_slug(MISSIONS, "voskhod-2")) is not None
+    assert read(from_elsewhere) is None

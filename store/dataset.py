@@ -1,0 +1,68 @@
+"""Which dataset the API is reading: its version, and where its collections are.
+
+A load records the dataset's version in `meta/dataset` (see `store.writer`). The
+API keeps a `DatasetWatch` per process that re-reads that document at most every
+`interval` seconds, and each request reads through the `Snapshot` that was
+current when it began, so one request never mixes two datasets. The version is
+what HTTP caching keys answers on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from spacerace.store.aio import AsyncStore
+from spacerace.store.connection import StoreUnavailable
+
+log = logging.getLogger("spacerace.dataset")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The loaded dataset as one request sees it."""
+
+    version: str | None
+    names: Mapping[str, str] = field(default_factory=dict)
+    """Collection → the physical collection that holds it now (itself if absent)."""
+
+    def physical(self, collection: str) -> str:
+        return self.names.get(collection, collection)
+
+
+class DatasetWatch:
+    """The current snapshot, refreshed in the background every `interval` seconds."""
+
+    def __init__(self, store: AsyncStore, interval: float = 1.0) -> None:
+        self.store = store
+        self.interval = interval
+        self.current = Snapshot(None)
+        self._task: asyncio.Task[None] | None = None
+
+    async def refresh(self) -> Snapshot:
+        self.current = Snapshot(await self.store.dataset_version())
+        return self.current
+
+    async def start(self) -> None:
+        """Read the snapshot once (a database that is down leaves it unknown), then
+        keep it fresh until `stop`."""
+        with contextlib.suppress(StoreUnavailable):
+            await self.refresh()
+        self._task = asyncio.create_task(self._poll())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _poll(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                await self.refresh()
+            except StoreUnavailable as error:
+                log.warning("cannot read the dataset version: %s", error)
