@@ -48,7 +48,7 @@ class Schema(strawberry.Schema):
         return ExecutionResult(data=answer.data, errors=answer.errors or None)
 
 
-def _bind(schema: Schema) -> None:
+def bind(schema: Schema) -> None:
     """Tell every field's spec where it sits, checking each fits its field."""
     for type_ in schema._schema.type_map.values():
         if isinstance(type_, GraphQLObjectType) and not type_.name.startswith("__"):
@@ -62,7 +62,7 @@ def _bind(schema: Schema) -> None:
 
 
 schema = Schema(query=Query, types=list(ENTITIES), config=StrawberryConfig(scalar_map=SCALARS))
-_bind(schema)
+bind(schema)
 schema.gate = Gate(schema._schema, GateSettings.from_env())
 
-__all__ = ["Schema", "schema"]
+__all__ = ["Schema", "bind", "schema"]

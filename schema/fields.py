@@ -18,11 +18,12 @@ that compute it (`FieldSpec.items`, `Filters.where`, ...) are called by both.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLField, GraphQLNamedType, GraphQLObjectType, get_named_type
@@ -48,6 +49,7 @@ from spacerace.store.reads import Reader
 if TYPE_CHECKING:
     from spacerace.schema.context import Context
 
+T = TypeVar("T")
 SPEC = "spec"
 """The metadata key of a field's spec."""
 
@@ -329,15 +331,11 @@ def _resolver(spec: FieldSpec) -> Callable[..., Any]:
     """A resolver whose signature declares the spec's arguments, for Strawberry."""
     from spacerace.schema.context import Info
 
-    if spec.is_async:
-
-        async def resolve(root: Any, info: Info, **given: Any) -> Any:
-            return await spec.resolve(root, info, spec.canonical(given, from_graphql=False))
-
-    else:
-
-        def resolve(root: Any, info: Info, **given: Any) -> Any:  # type: ignore[misc]
-            return spec.resolve(root, info, spec.canonical(given, from_graphql=False))
+    def resolve(root: Any, info: Info, **given: Any) -> Any:
+        args = spec.canonical(given, from_graphql=False)
+        if not spec.is_async:
+            return spec.resolve(root, info, args)
+        return _task(spec.resolve(root, info, args))
 
     parameters = [
         inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD),
@@ -355,6 +353,32 @@ def _resolver(spec: FieldSpec) -> Callable[..., Any]:
     resolve.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     resolve.__annotations__ = {"info": Info, **{arg.name: arg.annotation for arg in spec.args}}
     return resolve
+
+
+def _task(work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+    """An async resolver's work, as a task rather than a bare coroutine.
+
+    When an error nulls a non-null field, graphql-core 3.3 abandons the sibling
+    fields still pending (graphql-python/graphql-core issue 269). A task left
+    behind simply finishes, and its outcome is collected here; a coroutine left
+    behind would be destroyed half-way through, mid-await, at some later moment."""
+    task = asyncio.ensure_future(work)
+    task.add_done_callback(_collect)
+    return task
+
+
+def _collect(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()  # read, so that an abandoned task's error is not reported again
+
+
+def shielded(pending: Awaitable[T]) -> Awaitable[T]:
+    """A DataLoader's answer, awaited without being cancelled with the waiter.
+
+    One batch serves every field that asked for a key. When graphql-core cancels
+    some of them (an error elsewhere made their answers moot), the batch must go
+    on for the others: cancelling a task cancels the future it awaits."""
+    return asyncio.shield(pending)
 
 
 def _context(info: Any) -> Context:
@@ -508,9 +532,9 @@ class Reference(FieldSpec):
         loader = _context(info).by_key(self.collection)
         value = root.data.get(self.key)
         if self.many:
-            docs = await loader.load_many(value or [])
+            docs = await shielded(loader.load_many(value or []))
             return [Obj(self.target, doc) for doc in docs if doc is not None]
-        doc = await loader.load(value) if value else None
+        doc = await shielded(loader.load(value)) if value else None
         return Obj(self.target, doc) if doc is not None else None
 
 
@@ -566,7 +590,8 @@ class Listing(FieldSpec):
         size, order, after, where = self.query(args)
         context = _context(info)
         if self.via is not None:
-            everything = await context.referencing(where, self.via, order).load(root.data["_id"])
+            loader = context.referencing(where, self.via, order)
+            everything = await shielded(loader.load(root.data["_id"]))
             return self.page_of(everything, size, order, after)
         page = await context.reader.page(where, order, size, after)
 
@@ -616,7 +641,8 @@ class ItemsReferencing(FieldSpec):
 
     async def resolve(self, root: Obj, info: Any, args: dict[str, Any]) -> Any:
         key = root.data["_id"]
-        docs = await _context(info).referencing(self.where(), self.via, self.order).load(key)
+        loader = _context(info).referencing(self.where(), self.via, self.order)
+        docs = await shielded(loader.load(key))
         return [
             Obj(self.target, item, Obj(self.parent_type, doc))
             for item, doc in self.items(docs, key)
@@ -670,7 +696,7 @@ class NodeLookup(FieldSpec):
             return None
         spec, slug = located
         assert spec.collection is not None
-        doc = await _context(info).by_key(spec.collection).load(slug)
+        doc = await shielded(_context(info).by_key(spec.collection).load(slug))
         return Obj(spec.name, doc) if doc is not None else None
 
 

@@ -161,3 +161,16 @@ def test_what_it_does_not_answer_goes_to_graphql_core(
     found = answer(open_store, query, {}, "compiled")
     assert found.executor == answered_by
     assert found.formatted() == answer(open_store, query, {}, "reference").formatted()
+
+
+def test_a_batch_shared_with_cancelled_fields_still_answers_the_others(
+    open_store: Callable[[], AsyncStore],
+) -> None:
+    """Found by the generated queries: when an error cancels some fields, graphql-core
+    cancels the tasks awaiting a DataLoader batch that other fields still await. The
+    reference executor used to let that cancellation escape as CancelledError."""
+    query = (Path(__file__).parent / "cancelled-batch.graphql").read_text(encoding="utf-8")
+    found = answer(open_store, query, {}, "reference")
+    assert found.data is None
+    assert [e.extensions["code"] for e in found.errors] == ["BAD_USER_INPUT"]  # type: ignore[index]
+    assert found.formatted() == answer(open_store, query, {}, "compiled").formatted()
