@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
+from spacerace.api import graphiql
 from spacerace.api.graphql import GraphQLEndpoint
 from spacerace.loaders.pipeline import load
 from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            graphiql.route,
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/", home),

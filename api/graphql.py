@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from pathlib import Path
 
 import orjson
 from starlette.requests import Request
@@ -13,12 +11,11 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from spacerace.api import graphiql
 from spacerace.schema import fast, schema
 from spacerace.schema.context import Context
 from spacerace.store.aio import AsyncStore
 from spacerace.store.reads import Reader
-
-GRAPHIQL_QUERY = Path(__file__).resolve().parent.parent / "docs" / "queries" / "voskhod-2.graphql"
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
@@ -28,7 +25,6 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     def __init__(self, store: Callable[[], AsyncStore]) -> None:
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self._store = store
-        self._graphiql_html = _graphiql_with(GRAPHIQL_QUERY.read_text(encoding="utf-8"))
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -76,7 +72,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         return orjson.dumps({"data": data})
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(self._graphiql_html)
+        return graphiql.response()
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -91,10 +87,3 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
-
-
-def _graphiql_with(query: str) -> str:
-    html = GraphQL(schema).graphql_ide_html
-    start = html.index("const EXAMPLE_QUERY = `")
-    end = html.index("`;", start) + 2
-    return html[:start] + f"const EXAMPLE_QUERY = {json.dumps(query)};" + html[end:]

@@ -115,3 +115,15 @@ class Server:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip a test whose tool is missing here; in CI (CI set), where .ci/run installs
+    every tool, fail instead, so that a broken install cannot pass as a skip."""
+    import pytest
+
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: .ci/run should have installed it)")
+    pytest.skip(reason)
