@@ -23,18 +23,14 @@ from pymongo.uri_parser import parse_uri, split_hosts
 
 
 def _bundled(name: str) -> Path:
-    """A folder of package data (`spacerace/seeds`, `spacerace/queries`): in a
-    checkout the symlinked source folder, in an installed wheel a plain folder in
-    site-packages. Installs are always unpacked folders (never zip imports), so
-    the resource is a real path."""
+    """A folder of package data (`spacerace/seeds`): in a checkout the symlinked
+    source folder, in an installed wheel a plain folder in site-packages. Installs
+    are always unpacked folders (never zip imports), so the resource is a real path."""
     return Path(str(files("spacerace") / name)).resolve()
 
 
 BUNDLED_SEEDS = _bundled("seeds")
 """The curated dataset that ships in the package."""
-
-BUNDLED_QUERIES = _bundled("queries")
-"""The example queries (docs/queries) that ship in the package."""
 
 READ_PREFERENCES = ("primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest")
 MAX_TIMEOUT_MS = 600_000

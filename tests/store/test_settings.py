@@ -6,7 +6,6 @@ import pytest
 
 from spacerace.store.connection import StoreUnavailable, client_options, connect, database_name
 from spacerace.store.settings import (
-    BUNDLED_QUERIES,
     BUNDLED_SEEDS,
     MAX_TIMEOUT_MS,
     Settings,
@@ -173,10 +172,8 @@ def test_typed_environment_helpers_name_the_variable() -> None:
 
 
 def test_the_bundled_data_is_package_data() -> None:
-    # In a checkout, the package's folders are the symlinked source folders.
+    # In a checkout, the package's folder is the symlinked source folder.
     assert (ROOT / "seeds").resolve() == BUNDLED_SEEDS
-    assert (ROOT / "docs" / "queries").resolve() == BUNDLED_QUERIES
-    assert (BUNDLED_QUERIES / "voskhod-2.graphql").is_file()
 
 
 def test_the_longest_timeout_is_accepted_and_one_more_is_not() -> None:
