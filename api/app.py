@@ -6,7 +6,6 @@ import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -14,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from spacerace.api.graphql import GraphQLEndpoint, graphiql_page
+from spacerace.api import graphiql
+from spacerace.api.graphql import GraphQLEndpoint
 from spacerace.loaders.pipeline import load
 from spacerace.schema import schema
 from spacerace.schema.gate import Gate, GateSettings
@@ -25,7 +25,6 @@ from spacerace.store.reads import Reader
 from spacerace.store.settings import Settings
 
 GC_THRESHOLDS = (10_000, 50, 100)
-GRAPHIQL_QUERY = Path(__file__).resolve().parent.parent / "docs" / "queries" / "voskhod-2.graphql"
 
 
 def tune_gc() -> None:
@@ -94,10 +93,11 @@ def create_app(
     async def home(request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
-    graphql = GraphQLEndpoint(gate, reader, graphiql_page(GRAPHIQL_QUERY.read_text("utf-8")))
+    graphql = GraphQLEndpoint(gate, reader)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            graphiql.route,
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/", home),

@@ -7,11 +7,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from spacerace import __version__
 from spacerace.loaders.pipeline import load
 from spacerace.loaders.problems import LoadError
 from spacerace.loaders.progress import ProgressBar
-from spacerace.store.connection import StoreUnavailable, connect
+from spacerace.store.connection import StoreUnavailable, connect, database_name
 from spacerace.store.settings import Settings, SettingsError
+
+APP_FACTORY = "spacerace.api.app:create_app"
+"""What each uvicorn worker process imports and calls when serving with --workers."""
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,22 +36,30 @@ def _parser() -> argparse.ArgumentParser:
         description="The Space Race GraphQL API. Reads MONGODB_URI; without it, "
         "uses an in-process store loaded from the bundled seeds.",
     )
+    parser.add_argument("--version", action="version", version=f"spacerace {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     load_parser = commands.add_parser(
         "load",
-        help="validate seed files and write them into MongoDB",
-        description="Validate every record under PATH (default: the bundled seeds), then "
-        "make the database hold exactly that dataset in one swap. Nothing is written "
-        "if any record is invalid; a re-run with the same input changes nothing.",
+        help="validate seed files (YAML or JSON) and write them into MongoDB",
+        description="Validate every record under the PATHs (default: SPACERACE_SEEDS, "
+        "else the bundled seeds), then make the database hold exactly that dataset, one "
+        "swap per changed collection. Nothing is written if any record is invalid; a "
+        "re-run with the same input changes nothing. Without MONGODB_URI this writes to "
+        "an in-process store that ends with the command (a check of the input).",
     )
     load_parser.add_argument(
-        "paths", nargs="*", metavar="PATH", help="a seeds folder or a YAML file in one"
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a seeds folder (with sources/, programs/, missions/, persons/, events/), "
+        "or one seed file, .yaml, .yml or .json, inside such a kind's folder",
     )
     load_parser.add_argument(
         "--dry-run",
         action="store_true",
-        help="validate and report what would change; write nothing",
+        help="validate and report what would change against the database; write nothing "
+        "(without MONGODB_URI the comparison is with an empty store)",
     )
     load_parser.set_defaults(run=_load)
 
@@ -54,11 +67,39 @@ def _parser() -> argparse.ArgumentParser:
         "serve",
         help="serve the GraphQL API with uvicorn",
         description="Serve the API at http://HOST:PORT/graphql (GraphiQL in a browser), "
-        "with /healthz and /readyz. Without MONGODB_URI the bundled seeds are loaded into "
-        "an in-process store at start-up.",
+        "with /healthz and /readyz. Without MONGODB_URI the bundled seeds (or "
+        "SPACERACE_SEEDS) are loaded into an in-process store at start-up, one copy per "
+        "worker process.",
     )
-    serve_parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
-    serve_parser.add_argument("--port", type=int, default=8000, help="default: %(default)s")
+    serve_parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve_parser.add_argument(
+        "--port", type=_port, default=8000, help="TCP port (default: %(default)s)"
+    )
+    serve_parser.add_argument(
+        "--workers",
+        type=_count,
+        default=1,
+        metavar="N",
+        help=f"worker processes (default: %(default)s); with more than one, each runs "
+        f"its own app from {APP_FACTORY}",
+    )
+    serve_parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default="info",
+        metavar="LEVEL",
+        help=f"uvicorn's log level: {', '.join(LOG_LEVELS)} (default: %(default)s)",
+    )
+    serve_parser.add_argument(
+        "--graceful-timeout",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="on SIGTERM or Ctrl-C, stop accepting connections and wait this long for "
+        "requests in flight before closing them (default: %(default)s)",
+    )
     serve_parser.set_defaults(run=_serve)
 
     generate_parser = commands.add_parser(
@@ -96,15 +137,63 @@ def _count(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is between 0 and 65535, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 3600 seconds, got {value}")
+    return value
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from spacerace.api.app import create_app
 
-    where = "the bundled seeds, in process" if settings.embedded else settings.mongodb_uri
-    print(f"spacerace: serving {where} at http://{args.host}:{args.port}/graphql", flush=True)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    workers: int = args.workers
+    where = f"at http://{args.host}:{args.port}/graphql"
+    print(f"spacerace {__version__}: serving {settings.shown_uri} {where}", flush=True)
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "timeout_graceful_shutdown": args.graceful_timeout,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return 0
+    missing = [name for name in ("uvloop", "httptools") if not _importable(name)]
+    if missing:
+        print(
+            f"spacerace: warning: {' and '.join(missing)} not installed; with several "
+            "workers on the plain asyncio loop every keep-alive request waits ~40 ms "
+            "(install uvicorn[standard])",
+            file=sys.stderr,
+        )
+    if settings.embedded:
+        print(f"spacerace: {workers} workers, each with its own copy of the data", flush=True)
+    # Each worker process imports the factory and reads the same environment, which
+    # main() has already checked.
+    uvicorn.run(APP_FACTORY, factory=True, workers=workers, **options)
     return 0
+
+
+def _importable(module: str) -> bool:
+    from importlib.util import find_spec
+
+    return find_spec(module) is not None
 
 
 def _load(args: argparse.Namespace, settings: Settings) -> int:
@@ -119,11 +208,24 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     except LoadError as error:
         print(f"spacerace: {error}", file=sys.stderr)
         return 1
+    finally:
+        db.client.close()
     print(report.table())
     verb = "would change" if args.dry_run else "changed"
     steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in report.timings.items())
     print(f"{report.changes} documents {verb}.")
     print(f"Time: {steps}.")
+    if args.dry_run and settings.embedded:
+        print(
+            "(Dry run against an empty in-process store, because MONGODB_URI is not set: "
+            "every record would be inserted. Set MONGODB_URI to compare with a real "
+            "database.)"
+        )
+    elif args.dry_run:
+        print(
+            f"(Dry run: compared with database {database_name(settings)!r} at "
+            f"{settings.shown_uri}; nothing was written.)"
+        )
     if settings.embedded and not args.dry_run:
         print(
             "(MONGODB_URI is not set: this wrote to an in-process store that ends with "

@@ -8,15 +8,15 @@ Every failure, malformed bodies included, is a GraphQL JSON error with an
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from spacerace.api import graphiql
 from spacerace.schema import errors
 from spacerace.schema.gate import Answer, Gate
 from spacerace.schema.gate import Request as GraphQLRequest
@@ -29,10 +29,9 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 class GraphQLEndpoint:
     """The ASGI app at /graphql."""
 
-    def __init__(self, gate: Gate, reader: Callable[[], Reader], graphiql_html: str) -> None:
+    def __init__(self, gate: Gate, reader: Callable[[], Reader]) -> None:
         self.gate = gate
         self.reader = reader
-        self.graphiql_html = graphiql_html
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -43,7 +42,7 @@ class GraphQLEndpoint:
         media_type = _media_type(request.headers.get("accept", ""))
         if request.method == "GET":
             if "query" not in request.query_params and _wants_html(request):
-                return HTMLResponse(self.graphiql_html)
+                return graphiql.response()
             graphql = _from_query_string(request)
         elif request.method == "POST":
             graphql = await _from_body(request)
@@ -59,9 +58,6 @@ class GraphQLEndpoint:
             status_code=_status(answer, media_type),
             media_type=media_type,
         )
-
-    def set_graphiql(self, html: str) -> None:
-        self.graphiql_html = html
 
 
 def _media_type(accept: str) -> str:
@@ -134,13 +130,3 @@ def _error(
     body = {"errors": [{"message": message, "extensions": {"code": code}}]}
     headers = {"allow": allow} if allow else None
     return Response(orjson.dumps(body), status_code=status, media_type=media_type, headers=headers)
-
-
-def graphiql_page(example: str) -> str:
-    """Strawberry's GraphiQL page, opening on `example`."""
-    from strawberry.http.ides import get_graphql_ide_html
-
-    html = get_graphql_ide_html(graphql_ide="graphiql")
-    start = html.index("const EXAMPLE_QUERY = `")
-    end = html.index("`;", start) + 2
-    return html[:start] + f"const EXAMPLE_QUERY = {json.dumps(example)};" + html[end:]

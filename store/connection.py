@@ -9,7 +9,7 @@ from pymongo import MongoClient
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
-from spacerace.store.settings import Settings
+from spacerace.store.settings import Settings, check_mongodb_uri, redact_uri
 
 Document = dict[str, Any]
 StoreDatabase = Database[Document]
@@ -21,10 +21,13 @@ class StoreUnavailable(RuntimeError):
 
 
 def client_options(settings: Settings) -> dict[str, Any]:
-    """Options shared by the sync and async clients: short timeouts, never a 30 s hang."""
+    """Options shared by the sync and async clients: short timeouts, never a 30 s hang,
+    and the configured read preference (`secondaryPreferred` and the like spread reads
+    over a replica set's members)."""
     return {
         "serverSelectionTimeoutMS": settings.timeout_ms,
         "connectTimeoutMS": settings.timeout_ms,
+        "readPreference": settings.read_preference,
         "appname": "spacerace",
         "tz_aware": True,
     }
@@ -33,9 +36,8 @@ def client_options(settings: Settings) -> dict[str, Any]:
 def database_name(settings: Settings) -> str:
     """The database named in the URI's path, else the configured one."""
     if settings.mongodb_uri:
-        from pymongo.uri_parser import parse_uri
-
-        named = parse_uri(settings.mongodb_uri).get("database")
+        # Parsed without DNS: pymongo's parse_uri would look a mongodb+srv:// host up.
+        named = check_mongodb_uri(settings.mongodb_uri).get("database")
         if named:
             return str(named)
     return settings.database
@@ -45,13 +47,16 @@ def connect(settings: Settings) -> Database[Document]:
     """A synchronous handle on the database, checked to be reachable."""
     if settings.embedded:
         return mongomock.MongoClient(tz_aware=True)[settings.database]
-    client: MongoClient[Document] = MongoClient(settings.mongodb_uri, **client_options(settings))
+    # The loader compares the input with what is stored and then writes it: it
+    # reads from the primary whatever MONGODB_READ_PREFERENCE says for the API.
+    options = {**client_options(settings), "readPreference": "primary"}
+    client: MongoClient[Document] = MongoClient(settings.mongodb_uri, **options)
     try:
         client.admin.command("ping")
     except PyMongoError as error:
         client.close()
         raise StoreUnavailable(
-            f"cannot reach MongoDB at {settings.mongodb_uri}: {error}"
+            f"cannot reach MongoDB at {redact_uri(str(settings.mongodb_uri))}: {error}"
         ) from error
     return client[database_name(settings)]
 

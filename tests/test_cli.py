@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+import os
+import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from spacerace.api.cli import main
+from spacerace import __version__
+from spacerace.api.app import create_app
+from spacerace.api.cli import APP_FACTORY, main
+from tests.serving import VOSKHOD_2, Server, free_port, graphql
+from tests.wire_server import WireServer
 
 
 def test_load_dry_run_on_the_bundled_seeds(capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,3 +66,121 @@ def test_help_names_both_commands(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "load" in out
     assert "serve" in out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"spacerace {__version__}"
+
+
+def test_the_help_texts_say_what_the_commands_take(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("load", "serve"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert ".yaml, .yml or .json" in out
+    assert "a seeds folder" in out
+    for option in ("--workers N", "--log-level LEVEL", "--graceful-timeout SECONDS"):
+        assert option in out
+    assert APP_FACTORY in out
+
+
+def test_a_dry_run_on_the_embedded_default_says_what_it_compared_with(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["load", "--dry-run"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Dry run against an empty in-process store, because MONGODB_URI is not set" in out
+    assert "every record would be inserted" in out
+
+
+@pytest.mark.wire
+def test_a_dry_run_on_a_server_names_the_database(
+    wire_server: WireServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MONGODB_URI", wire_server.uri.replace("/?", "/drycheck?"))
+    assert main(["load", "--dry-run"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        f"compared with database 'drycheck' at {wire_server.uri.replace('/?', '/drycheck?')}" in out
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MONGODB_URI", "mongodb://"),
+        ("MONGODB_URI", "mongodb://h:notaport"),
+        ("MONGODB_URI", "mongodb://[::1"),
+        ("MONGODB_TIMEOUT_MS", "99999999999999"),
+        ("MONGODB_READ_PREFERENCE", "everywhere"),
+    ],
+)
+def test_serve_stops_on_a_bad_setting_with_one_line_and_exit_2(
+    variable: str, value: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, variable: value}
+    result = subprocess.run(
+        [sys.executable, "-m", "spacerace.api.cli", "serve", "--port", "9"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"spacerace: {variable}")
+
+
+def test_serve_runs_the_app_factory_in_each_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[object, dict[str, object]]] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: calls.append((app, options)))
+    argv = ["serve", "--workers", "3", "--log-level", "warning", "--graceful-timeout", "4"]
+    assert main(argv) == 0
+    assert main(["serve", "--port", "8001"]) == 0
+    (factory, several), (app, one) = calls
+    assert factory == APP_FACTORY
+    assert several == {
+        "host": "127.0.0.1",
+        "port": 8000,
+        "log_level": "warning",
+        "timeout_graceful_shutdown": 4.0,
+        "factory": True,
+        "workers": 3,
+    }
+    assert callable(app)
+    assert one == {
+        "host": "127.0.0.1",
+        "port": 8001,
+        "log_level": "info",
+        "timeout_graceful_shutdown": 10.0,
+    }
+    module, name = APP_FACTORY.split(":")
+    assert getattr(importlib.import_module(module), name) is create_app
+
+
+@pytest.mark.slow
+def test_serve_with_two_workers_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    argv = [sys.executable, "-m", "spacerace.api.cli", "serve", "--port", str(port)]
+    argv += ["--workers", "2", "--graceful-timeout", "5"]
+    server = Server(argv, port=port, cwd=tmp_path, log=tmp_path / "serve.log")
+    with server:
+        for _ in range(4):
+            answer = graphql(server.base, VOSKHOD_2)
+            assert answer == {"data": {"mission": {"name": "Voskhod 2"}}}
+        started = time.monotonic()
+        code = server.stop()
+        stopped_in = time.monotonic() - started
+    log = server.output()
+    assert code == 0, log
+    assert stopped_in < 15, log
+    workers = set(re.findall(r"Started server process \[(\d+)\]", log))
+    assert len(workers) == 2, log
+    assert "Traceback" not in log

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
+from spacerace.store.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -50,11 +52,41 @@ def test_the_api_waits_for_both_and_has_its_own_healthcheck(compose: dict[str, A
     )
 
 
-def test_the_image_installs_the_project_and_its_seeds() -> None:
-    dockerfile = (ROOT / "Dockerfile").read_text()
-    for folder in ("api", "schema", "loaders", "store", "seeds"):
-        assert f"COPY {folder} {folder}" in dockerfile
-    assert "SPACERACE_SEEDS=/app/seeds" in dockerfile
+def test_the_image_is_built_once_and_run_by_name(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    built = [name for name, service in services.items() if "build" in service]
+    assert built == ["api"]
+    image = services["api"]["image"]
+    ours = [name for name, s in services.items() if s.get("image") == image]
+    assert set(ours) == {"api", "loader", "api-replica", "loader-replica"}
+    for name in ours:
+        if name != "api":
+            assert services[name]["pull_policy"] == "never"  # built here, not pulled
+
+
+def test_the_replica_profile_runs_a_one_node_replica_set(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    replica = {name for name, s in services.items() if "replica" in s.get("profiles", [])}
+    assert replica == {"mongo-replica", "mongo-replica-init", "loader-replica", "api-replica"}
+    mongod = services["mongo-replica"]["command"]
+    set_name = mongod[mongod.index("--replSet") + 1]
+    init = services["mongo-replica-init"]
+    assert init["restart"] == "no"
+    assert init["depends_on"] == {"mongo-replica": {"condition": "service_healthy"}}
+    script = init["command"][-1]
+    assert f'rs.initiate({{_id: "{set_name}"' in script
+    assert 'host: "mongo-replica:27017"' in script
+    for name in ("loader-replica", "api-replica"):
+        uri = services[name]["environment"]["MONGODB_URI"]
+        assert uri == f"mongodb://mongo-replica:27017/spacerace?replicaSet={set_name}"
+        assert services[name]["depends_on"]["mongo-replica-init"] == {
+            "condition": "service_completed_successfully"
+        }
+        Settings.from_env(services[name]["environment"])  # values the API accepts
+    api = services["api-replica"]
+    assert api["depends_on"]["loader-replica"] == {"condition": "service_completed_successfully"}
+    assert api["ports"] != services["api"]["ports"]  # both stacks can run at once
+    assert services["mongo-replica"]["volumes"][0].split(":")[0] in compose["volumes"]
 
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")

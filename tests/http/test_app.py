@@ -60,7 +60,7 @@ def test_a_browser_gets_graphiql_opening_on_an_example(client: TestClient) -> No
     response = client.get("/graphql", headers={"accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
-    assert 'const EXAMPLE_QUERY = "# Voskhod 2' in response.text
+    assert '"tabs": [{"query": "# Voskhod 2' in response.text  # the first tab
     assert client.get("/", follow_redirects=False).headers["location"] == "/graphql"
 
 
