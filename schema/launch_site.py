@@ -10,11 +10,11 @@ from spacerace.schema import fields
 from spacerace.schema.arguments import PAGE, SLUG
 from spacerace.schema.common import CLAIMS, Claim, Connection, Node, Source
 from spacerace.schema.fields import Arg, Filters, entity, value
-from spacerace.schema.mission import MISSION_LIST, Mission
+from spacerace.schema.mission import Mission, missions_pointing_here
 from spacerace.schema.scalars import PartialDate
 from spacerace.store.dates import span
 from spacerace.store.layout import LAUNCH_SITES
-from spacerace.store.paging import BY_DATE, BY_NAME
+from spacerace.store.paging import BY_NAME
 
 
 @strawberry.type(
@@ -71,12 +71,10 @@ class LaunchSite(Node):
     latitude: float | None = fields.key("latitude", "Decimal degrees, north positive.")
     longitude: float | None = fields.key("longitude", "Decimal degrees, east positive.")
     summary: str | None = fields.key("summary", "What it is and what flew from it, in brief.")
-    missions: Connection[Mission] = fields.relation(
+    missions: Connection[Mission] = missions_pointing_here(
         "The missions launched (or to be launched) from here, filtered and ordered, a page "
         "at a time.",
         via="launchSite",
-        args=MISSION_LIST,
-        order=BY_DATE,
     )
     claims: list[Claim] = fields.embedded("claims", CLAIMS)
     sources: list[Source] = fields.embedded("sources", "Where its facts come from.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -136,6 +136,12 @@ MISSION_LIST = (
     ),
 )
 """The arguments of every list of missions."""
+
+
+def missions_pointing_here(description: str, *, via: str) -> Any:
+    """The page of missions whose `via` names this object, with the arguments and
+    order of every list of missions."""
+    return fields.relation(description, via=via, args=MISSION_LIST, order=BY_DATE)
 
 
 @strawberry.type

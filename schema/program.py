@@ -10,7 +10,7 @@ from spacerace.schema import fields
 from spacerace.schema.arguments import PAGE, SLUG
 from spacerace.schema.common import CLAIMS, Claim, Connection, Node, Source
 from spacerace.schema.fields import Filters, entity, value
-from spacerace.schema.mission import MISSION_LIST, Mission
+from spacerace.schema.mission import Mission, missions_pointing_here
 from spacerace.schema.scalars import PartialDate
 from spacerace.store.layout import PROGRAMS
 from spacerace.store.paging import BY_DATE
@@ -55,11 +55,9 @@ class Program(Node):
     people: list[ProgramRole] = fields.embedded(
         "people", "People with a role in it, e.g. its Chief Designer."
     )
-    missions: Connection[Mission] = fields.relation(
+    missions: Connection[Mission] = missions_pointing_here(
         "Its missions, filtered and ordered, a page at a time.",
         via="program",
-        args=MISSION_LIST,
-        order=BY_DATE,
     )
     claims: list[Claim] = fields.embedded("claims", CLAIMS)
     sources: list[Source] = fields.embedded("sources", "Where its facts come from.")

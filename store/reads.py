@@ -192,6 +192,9 @@ def _ordered(docs: list[Document], sort: Sequence[tuple[str, int]] | None) -> li
 
 def _values(doc: Document, path: str) -> list[Any]:
     """The values at a dotted path, descending into lists ("crew.person")."""
+    if "." not in path:  # the common case, on every document of a relation
+        value = doc.get(path)
+        return value if isinstance(value, list) else ([] if value is None else [value])
     values: list[Any] = [doc]
     for part in path.split("."):
         next_values: list[Any] = []
