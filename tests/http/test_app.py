@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from spacerace.api.app import create_app
-from spacerace.schema.gate import GateSettings
+from spacerace.schema.gate import GateSettings, SettingsError
 from spacerace.store.settings import Settings
 
 VOSKHOD_2 = (
@@ -136,3 +137,34 @@ def test_both_executors_answer_alike_over_http(
     assert compiled.headers["content-type"] == reference.headers["content-type"]
     assert compiled.json() == reference.json()
     assert "errors" not in compiled.json()
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "docs" / "queries").glob("*.graphql"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_is_answered_over_http(client: TestClient, example: Path) -> None:
+    response = client.post("/graphql", json={"query": example.read_text(encoding="utf-8")})
+    assert response.status_code == 200
+    body = response.json()
+    assert "errors" not in body
+    assert all(value is not None for value in body["data"].values())
+
+
+def test_the_executor_is_a_setting() -> None:
+    assert GateSettings.from_env({}).executor == "compiled"
+    assert GateSettings.from_env({"SPACERACE_EXECUTOR": "reference"}).executor == "reference"
+    with pytest.raises(
+        SettingsError, match="SPACERACE_EXECUTOR must be one of compiled, reference"
+    ):
+        GateSettings.from_env({"SPACERACE_EXECUTOR": "fast"})
+
+
+def test_serving_with_the_reference_executor_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SPACERACE_EXECUTOR", "reference")
+    with TestClient(create_app(Settings())) as client:
+        for example in EXAMPLES:
+            body = client.post("/graphql", json={"query": example.read_text("utf-8")}).json()
+            assert "errors" not in body, example.name
