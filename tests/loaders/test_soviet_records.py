@@ -73,7 +73,8 @@ def test_luna_2_hit_the_moon_first(docs: Docs) -> None:
 @pytest.mark.parametrize(
     ("slug", "date", "words"),
     [
-        ("luna-1", "1959-01-04", "escape velocity"),
+        ("luna-1", "1959-01-02", "escape velocity"),
+        ("luna-1", "1959-01-04", "pass close to the Moon"),
         ("luna-3", "1959-10-07", "far side"),
         ("luna-9", "1966-02-03", "soft landing on the Moon"),
         ("luna-10", "1966-04-03", "satellite of the Moon"),
