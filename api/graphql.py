@@ -102,7 +102,9 @@ class GraphQLEndpoint:
                 headers={"allow": ALLOW},
             )
         if method != "POST" and _wants_graphiql(request):
-            return headless(HTMLResponse(self.graphiql_html), method)
+            # The same URL answers JSON to other clients: caches must key on Accept.
+            page = HTMLResponse(self.graphiql_html, headers={"vary": "Accept"})
+            return headless(page, method)
         media = media_type(request.headers.get("accept", ""))
         if media is None:
             return error_response(
