@@ -82,6 +82,16 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
             _say("1 done")
+            cached, on_the_wire = scenarios.cached_http(
+                server.uri.replace("/?", f"/{databases[large]}?"),
+                args.in_batch,
+                slug,
+                seconds,
+                args.connections,
+                large,
+            )
+            rows.append(cached)
+            _say("1b and 6 done")
             rows.append(
                 scenarios.tree_end_to_end(server.uri, databases[large], args.in_batch, large, runs)
             )
@@ -97,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(scenarios.loader(server.uri, loader_seeds, loader_missions))
             _say("4 done")
             rows.append(scenarios.embedded_small_query(200 if args.quick else 1000))
+            rows += on_the_wire
+            rows.append(
+                scenarios.version_check(server.uri, databases[large], 500 if args.quick else 5000)
+            )
         finally:
             server.stop()
 
