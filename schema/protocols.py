@@ -34,12 +34,14 @@ from spacerace.schema.persisted import (
     TrustedDocuments,
     sha256_hex,
 )
+from spacerace.store import settings as store_settings
 
 MiB = 1024 * 1024
 
 
-class SettingsError(ValueError):
-    """A protocol setting holds a value the service cannot run with."""
+class SettingsError(store_settings.SettingsError):
+    """A protocol or HTTP setting holds a value the service cannot run with (a kind of
+    the store's SettingsError, so whatever reports those reports these)."""
 
 
 @dataclass(frozen=True)
