@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = 2 if args.quick else 3
 
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="spacerace-bench-") as tmp:
         work = Path(tmp)
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
 
     command = "python -m benchmarks" + (" --quick" if args.quick else "")
-    table = render(rows, command, time.perf_counter() - started)
+    table = render(rows, command, time.perf_counter() - started, (load_before, os.getloadavg()[0]))
     print(table)
     if args.markdown:
         args.markdown.write_text(table + "\n", encoding="utf-8")
@@ -131,11 +132,14 @@ def _a_crewed_mission(uri: str, database: str) -> str:
     return str(doc["_id"])
 
 
-def render(rows: list[Row], command: str, seconds: float) -> str:
+def render(
+    rows: list[Row], command: str, seconds: float, load: tuple[float, float] = (0.0, 0.0)
+) -> str:
     lines = [
         f"Command: `{command}` ({seconds:,.0f} s), "
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        "SecantusDB as the MongoDB wire-protocol server.",
+        "SecantusDB as the MongoDB wire-protocol server; load average "
+        f"{load[0]:.1f} at the start, {load[1]:.1f} at the end.",
         "",
         "| scenario | measured | baseline | ratio | target | met |",
         "| --- | --- | --- | --- | --- | --- |",
