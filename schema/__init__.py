@@ -19,6 +19,7 @@ from spacerace.schema import federation
 from spacerace.schema.context import Context
 from spacerace.schema.fields import spec_of
 from spacerace.schema.gate import Gate, GateSettings, Request
+from spacerace.schema.protocols import Protocols, ProtocolSettings
 from spacerace.schema.query import ENTITIES, Query
 from spacerace.schema.scalars import SCALARS
 from spacerace.store.reads import Reader
@@ -72,6 +73,6 @@ schema = Schema(
 )
 _bind(schema)
 federation.publish(schema._schema, schema.as_str())
-schema.gate = Gate(schema._schema, GateSettings.from_env())
+schema.gate = Gate(schema._schema, GateSettings.from_env(), Protocols(ProtocolSettings.from_env()))
 
 __all__ = ["Schema", "schema"]
