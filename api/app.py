@@ -1,4 +1,5 @@
-"""The Starlette application: GraphQL, health and readiness, and the store's lifespan."""
+"""The Starlette application: GraphQL, the SDL, health and readiness, CORS, and the
+store's lifespan."""
 
 from __future__ import annotations
 
@@ -9,15 +10,21 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from spacerace.api import graphiql
-from spacerace.api.graphql import GraphQLEndpoint
+from spacerace.api.cors import CORSMiddleware
+from spacerace.api.graphql import GraphQLEndpoint, error_response
+from spacerace.api.sdl import SDLEndpoint
+from spacerace.api.settings import HTTPSettings
 from spacerace.loaders.pipeline import load
-from spacerace.schema import schema
+from spacerace.schema import errors, schema
 from spacerace.schema.gate import Gate, GateSettings
+from spacerace.schema.protocols import Protocols, ProtocolSettings
 from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
 from spacerace.store.connection import connect
 from spacerace.store.dataset import DatasetWatch
@@ -48,10 +55,15 @@ def open_store(settings: Settings) -> AsyncStore:
 
 
 def create_app(
-    settings: Settings | None = None, gate_settings: GateSettings | None = None
+    settings: Settings | None = None,
+    gate_settings: GateSettings | None = None,
+    http_settings: HTTPSettings | None = None,
+    protocol_settings: ProtocolSettings | None = None,
 ) -> Starlette:
     settings = settings or Settings.from_env()
-    gate = Gate(schema._schema, gate_settings or GateSettings.from_env())
+    http_settings = http_settings or HTTPSettings.from_env()
+    protocols = Protocols(protocol_settings or ProtocolSettings.from_env())
+    gate = Gate(schema._schema, gate_settings or GateSettings.from_env(), protocols)
     holder: dict[str, Any] = {}
 
     def store() -> AsyncStore:
@@ -66,7 +78,11 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         holder["store"] = open_store(settings)
         holder["watch"] = watch = DatasetWatch(holder["store"])
+        # A load elsewhere changes the version: the answer cache drops the old answers
+        # within the watch's interval (answers are keyed by version anyway).
+        watch.listeners.append(lambda snapshot: protocols.answers.observe(snapshot.version))
         await watch.start()
+        app.state.store, app.state.watch = holder["store"], watch
         tune_gc()
         try:
             yield
@@ -93,14 +109,38 @@ def create_app(
     async def home(request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
-    graphql = GraphQLEndpoint(gate, reader)
-    return Starlette(
+    graphql = GraphQLEndpoint(gate, reader, http_settings)
+    app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            # Every method reaches the endpoint: it answers OPTIONS and HEAD, and
+            # refuses the others with a GraphQL JSON error and `Allow`.
+            Route("/graphql", graphql),
             graphiql.route,
+            Route("/schema.graphql", SDLEndpoint(schema.as_str() + "\n", http_settings)),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/", home),
         ],
+        middleware=[Middleware(CORSMiddleware, settings=http_settings)],
+        exception_handlers={HTTPException: http_error, Exception: internal_error},
         lifespan=lifespan,
     )
+    app.state.gate = gate
+    return app
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such URL, a method a route does not take) as
+    GraphQL JSON errors, like every other failure."""
+    assert isinstance(exc, HTTPException)
+    code = {404: errors.NOT_FOUND, 405: errors.METHOD_NOT_ALLOWED}.get(
+        exc.status_code, errors.BAD_REQUEST
+    )
+    message = {404: f"Nothing is served at {request.url.path}; GraphQL is at /graphql."}.get(
+        exc.status_code, exc.detail
+    )
+    return error_response(exc.status_code, message, code, headers=dict(exc.headers or {}))
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    return error_response(500, "Internal server error.", errors.INTERNAL_SERVER_ERROR)

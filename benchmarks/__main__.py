@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = 2 if args.quick else 3
 
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="spacerace-bench-") as tmp:
         work = Path(tmp)
@@ -82,6 +83,16 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
             _say("1 done")
+            cached, on_the_wire = scenarios.cached_http(
+                server.uri.replace("/?", f"/{databases[large]}?"),
+                args.in_batch,
+                slug,
+                seconds,
+                args.connections,
+                large,
+            )
+            rows.append(cached)
+            _say("1b and 6 done")
             rows.append(
                 scenarios.tree_end_to_end(server.uri, databases[large], args.in_batch, large, runs)
             )
@@ -97,11 +108,15 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(scenarios.loader(server.uri, loader_seeds, loader_missions))
             _say("4 done")
             rows.append(scenarios.embedded_small_query(200 if args.quick else 1000))
+            rows += on_the_wire
+            rows.append(
+                scenarios.version_check(server.uri, databases[large], 500 if args.quick else 5000)
+            )
         finally:
             server.stop()
 
     command = "python -m benchmarks" + (" --quick" if args.quick else "")
-    table = render(rows, command, time.perf_counter() - started)
+    table = render(rows, command, time.perf_counter() - started, (load_before, os.getloadavg()[0]))
     print(table)
     if args.markdown:
         args.markdown.write_text(table + "\n", encoding="utf-8")
@@ -117,11 +132,14 @@ def _a_crewed_mission(uri: str, database: str) -> str:
     return str(doc["_id"])
 
 
-def render(rows: list[Row], command: str, seconds: float) -> str:
+def render(
+    rows: list[Row], command: str, seconds: float, load: tuple[float, float] = (0.0, 0.0)
+) -> str:
     lines = [
         f"Command: `{command}` ({seconds:,.0f} s), "
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        "SecantusDB as the MongoDB wire-protocol server.",
+        "SecantusDB as the MongoDB wire-protocol server; load average "
+        f"{load[0]:.1f} at the start, {load[1]:.1f} at the end.",
         "",
         "| scenario | measured | baseline | ratio | target | met |",
         "| --- | --- | --- | --- | --- | --- |",

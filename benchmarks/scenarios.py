@@ -4,30 +4,39 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import gzip
+import http.client
 import json
 import os
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import brotli
 import mongomock
 import orjson
+from graphql import GraphQLError
+from graphql.execution.values import VariableValues, get_variable_values
 from pymongo import AsyncMongoClient, MongoClient, monitoring
 from pymongo.database import Database
 
-from benchmarks.http_load import get, load, post
+from benchmarks.http_load import LoadResult, get, load, post
 from spacerace.api.app import tune_gc
+from spacerace.api.compression import BROTLI_QUALITY, GZIP_LEVEL
 from spacerace.loaders.pipeline import load as load_seeds
 from spacerace.loaders.pipeline import prepare, read
 from spacerace.schema import schema
-from spacerace.schema.gate import Gate, GateSettings, Request
+from spacerace.schema.gate import Gate, GateSettings, Request, _operation
+from spacerace.schema.protocols import Protocols, ProtocolSettings
 from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
 from spacerace.store.connection import Document
+from spacerace.store.dataset import Snapshot
 from spacerace.store.reads import Reader
 from spacerace.store.settings import BUNDLED_SEEDS, Settings
 from spacerace.store.writer import BATCH_SIZE
@@ -188,9 +197,10 @@ def same_json(a: bytes, b: bytes) -> bool:
 # -- 1: the small query over HTTP ---------------------------------------------
 
 
-def small_query_http(uri: str, in_batch: int, slug: str, seconds: float, concurrency: int) -> Row:
+@contextmanager
+def serve(uri: str, in_batch: int, **env: str) -> Iterator[int]:
+    """benchmarks.bare_app under uvicorn on a free port (settings from `env`): its port."""
     port = _free_port()
-    env = {**os.environ, "MONGODB_URI": uri, "MONGODB_IN_BATCH": str(in_batch)}
     server = subprocess.Popen(
         [
             sys.executable,
@@ -203,47 +213,146 @@ def small_query_http(uri: str, in_batch: int, slug: str, seconds: float, concurr
             "warning",
             "--no-access-log",
         ],
-        env=env,
+        env={**os.environ, "MONGODB_URI": uri, "MONGODB_IN_BATCH": str(in_batch), **env},
     )
     try:
         _wait_http(port)
-        host = f"127.0.0.1:{port}"
-        graphql = post(
-            "/graphql", orjson.dumps({"query": SMALL, "variables": {"slug": slug}}), host
-        )
-        bare = get(f"/bare/mission?slug={slug}", host)
-        answers = asyncio.run(_one_each(port, [graphql, bare]))
-        if not same_json(*answers):
-            raise RuntimeError(f"answers differ: {answers}")
-        results: dict[str, list[Any]] = {"graphql": [], "bare": []}
-        for _ in range(2):  # alternate, best of two
-            for name, request in (("bare", bare), ("graphql", graphql)):
-                results[name].append(
-                    asyncio.run(
-                        load(
-                            "127.0.0.1",
-                            port,
-                            request,
-                            connections=concurrency,
-                            seconds=seconds,
-                            check=b'"name"',
-                        )
-                    )
-                )
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=10)
-    g = max(results["graphql"], key=lambda r: r.rate)
-    b = max(results["bare"], key=lambda r: r.rate)
-    ratio = g.rate / b.rate
-    return Row(
-        f"1. small query over HTTP, {concurrency} connections",
+
+
+def graphql_against_bare(
+    port: int, slug: str, seconds: float, concurrency: int
+) -> tuple[LoadResult, LoadResult]:
+    """The small query through /graphql and the bare endpoint, alternately, best of two
+    each: (graphql, bare)."""
+    host = f"127.0.0.1:{port}"
+    graphql = post("/graphql", orjson.dumps({"query": SMALL, "variables": {"slug": slug}}), host)
+    bare = get(f"/bare/mission?slug={slug}", host)
+    answers = asyncio.run(_one_each(port, [graphql, bare]))
+    if not same_json(*answers):
+        raise RuntimeError(f"answers differ: {answers}")
+    results: dict[str, list[LoadResult]] = {"graphql": [], "bare": []}
+    for _ in range(2):  # alternate, best of two
+        for name, request in (("bare", bare), ("graphql", graphql)):
+            results[name].append(
+                asyncio.run(
+                    load(
+                        "127.0.0.1",
+                        port,
+                        request,
+                        connections=concurrency,
+                        seconds=seconds,
+                        check=b'"name"',
+                    )
+                )
+            )
+    best = {name: max(found, key=lambda r: r.rate) for name, found in results.items()}
+    return best["graphql"], best["bare"]
+
+
+def _rates(g: LoadResult, b: LoadResult) -> tuple[str, str]:
+    return (
         f"{g.rate:,.0f} req/s (p50 {g.p50_ms:.1f} ms, p99 {g.p99_ms:.1f} ms)",
         f"bare Starlette {b.rate:,.0f} req/s (p50 {b.p50_ms:.1f} ms, p99 {b.p99_ms:.1f} ms)",
+    )
+
+
+def small_query_http(uri: str, in_batch: int, slug: str, seconds: float, concurrency: int) -> Row:
+    """The GraphQL work itself: the answer cache is off, so every request executes."""
+    with serve(uri, in_batch, SPACERACE_ANSWER_CACHE_BYTES="0") as port:
+        g, b = graphql_against_bare(port, slug, seconds, concurrency)
+    ratio = g.rate / b.rate
+    measured, baseline = _rates(g, b)
+    return Row(
+        f"1. small query over HTTP, {concurrency} connections (answer cache off)",
+        measured,
+        baseline,
         ratio,
         "≥ 0.8×",
         ratio >= 0.8,
     )
+
+
+def cached_http(
+    uri: str, in_batch: int, slug: str, seconds: float, concurrency: int, missions: int
+) -> tuple[Row, list[Row]]:
+    """With the default settings: the small query repeated, from the answer cache,
+    against the bare endpoint; then the tree's bytes on the wire, as it is and
+    compressed."""
+    with serve(uri, in_batch) as port:
+        g, b = graphql_against_bare(port, slug, seconds, concurrency)
+        tree = tree_on_the_wire(port, missions)
+    ratio = g.rate / b.rate
+    measured, baseline = _rates(g, b)
+    return (
+        Row(
+            f"1b. the same query repeated, from the answer cache, {concurrency} connections",
+            measured,
+            baseline,
+            ratio,
+            "≥ 3×",
+            ratio >= 3,
+            [
+                "1b runs with the default settings: the first request executes, every "
+                "later one is answered from the answer cache (same dataset version, "
+                "operation and variables) without the database. The bare endpoint reads "
+                "the database every time."
+            ],
+        ),
+        tree,
+    )
+
+
+def _raw_post(port: int, body: bytes, accept_encoding: str) -> tuple[bytes, str | None, float]:
+    """The body as sent (not decoded), its Content-Encoding, and the seconds it took."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    start = time.perf_counter()
+    connection.request(
+        "POST",
+        "/graphql",
+        body,
+        {"content-type": "application/json", "accept-encoding": accept_encoding},
+    )
+    response = connection.getresponse()
+    data = response.read()
+    elapsed = time.perf_counter() - start
+    connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"tree over HTTP: {response.status} {data[:200]!r}")
+    return data, response.getheader("content-encoding"), elapsed
+
+
+def tree_on_the_wire(port: int, missions: int) -> list[Row]:
+    body = orjson.dumps({"query": TREE})
+    plain, _, first = _raw_post(port, body, "identity")  # executes, and caches
+    _, _, cached = _raw_post(port, body, "identity")
+    rows: list[Row] = []
+    for name, decompress in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        compressed, used, compressing = _raw_post(port, body, name)  # compressed once, kept
+        if used != name or decompress(compressed) != plain:
+            raise RuntimeError(f"the {name} tree is not the tree")
+        _, _, again = _raw_post(port, body, name)
+        rows.append(
+            Row(
+                f"6{'ab'[len(rows)]}. the tree on the wire, {missions:,} missions, {name}",
+                f"{len(compressed) / 1e6:,.2f} MB (first {compressing * 1000:,.0f} ms, "
+                f"then {again * 1000:,.0f} ms from the cache)",
+                f"uncompressed {len(plain) / 1e6:,.2f} MB (first {first * 1000:,.0f} ms, "
+                f"then {cached * 1000:,.0f} ms)",
+                len(compressed) / len(plain),
+                "(bytes: smaller is better)",
+                None,
+            )
+        )
+    rows[-1].notes.append(
+        "6a/6b: the first compressed request pays for compressing the cached answer "
+        f"(brotli quality {BROTLI_QUALITY}, gzip level {GZIP_LEVEL}); the compressed body is "
+        "kept beside it in the answer cache, so later ones send it as it is."
+    )
+    return rows
 
 
 async def _one_each(port: int, requests: list[bytes]) -> list[bytes]:
@@ -539,3 +648,77 @@ def embedded_small_query(runs: int) -> Row:
 
 def collect() -> None:
     gc.collect()
+
+
+# -- 7: the version check ------------------------------------------------------------
+
+
+def version_check(uri: str, database: str, runs: int) -> Row:
+    """What keying answers on the dataset version costs each request: the DatasetWatch
+    keeps the version in memory (one read a second per process), so a request reads
+    an attribute and hashes the operation digest, the version and its variables.
+    Against it: reading the version document from the database on every request."""
+    db: Any = mongomock.MongoClient(tz_aware=True)["bench"]
+    load_seeds(db, [str(BUNDLED_SEEDS)])
+    store = EmbeddedStore(db)
+    gate = Gate(schema._schema, GateSettings(), Protocols(ProtocolSettings(answer_cache_bytes=0)))
+    variables = {"slug": "voskhod-2"}
+    prepared = gate._prepare(SMALL)
+    assert prepared.document is not None
+    operation, fragments = _operation(prepared.document, None)
+    assert not isinstance(operation, GraphQLError)
+    coerced = get_variable_values(schema._schema, operation.variable_definitions or (), variables)
+    assert isinstance(coerced, VariableValues)
+    reader = Reader(store, Snapshot("0123456789abcdef01234567"))
+
+    tag_times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        gate._tag(prepared, operation, fragments, coerced, reader)
+        tag_times.append(time.perf_counter() - start)
+    tag_us = statistics.median(tag_times) * 1e6
+
+    async def small() -> tuple[float, float]:
+        """Medians with and without a version, run alternately so both see the same
+        machine."""
+        times: dict[bool, list[float]] = {True: [], False: []}
+        for _ in range(runs):
+            for versioned, snapshot in ((True, reader.snapshot), (False, Snapshot(None))):
+                start = time.perf_counter()
+                answer = await gate.run(Request(SMALL, variables), Reader(store, snapshot))
+                answer.json()
+                times[versioned].append(time.perf_counter() - start)
+        return statistics.median(times[True]) * 1000, statistics.median(times[False]) * 1000
+
+    with_version, without = asyncio.run(small())
+
+    async def read_version() -> list[float]:
+        server = ServerStore.open(Settings(mongodb_uri=uri.replace("/?", f"/{database}?")))
+        try:
+            await server.dataset_version()
+            times = []
+            for _ in range(max(runs // 10, 50)):
+                start = time.perf_counter()
+                await server.dataset_version()
+                times.append(time.perf_counter() - start)
+            return times
+        finally:
+            await server.close()
+
+    read_ms = statistics.median(asyncio.run(read_version())) * 1000
+    return Row(
+        "7. the version check per request",
+        f"{tag_us:,.1f} µs (version in memory + answer tag, 1/{read_ms * 1000 / tag_us:,.0f} "
+        f"of a read); small query p50 {with_version:.3f} ms with it, {without:.3f} ms without",
+        f"reading the version from the database each request: p50 {read_ms:.2f} ms",
+        None,
+        "(cost: smaller is better)",
+        None,
+        [
+            "7: the tag is computed once per request that reaches execution (a digest of "
+            "the dataset version, the operation's cached digest and the coerced "
+            "variables); the small-query times are in process on the embedded store with "
+            "the answer cache off, so both execute. The DatasetWatch's own read is one "
+            "`find_one` per second per process, whatever the traffic."
+        ],
+    )

@@ -9,22 +9,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import strawberry
+import strawberry.federation
 from graphql import GraphQLObjectType
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from spacerace.schema import federation
 from spacerace.schema.context import Context
 from spacerace.schema.fields import spec_of
 from spacerace.schema.gate import Gate, GateSettings, Request
+from spacerace.schema.protocols import Protocols, ProtocolSettings
 from spacerace.schema.query import ENTITIES, Query
 from spacerace.schema.scalars import SCALARS
 from spacerace.store.reads import Reader
 
 
-class Schema(strawberry.Schema):
-    """Strawberry's schema, with every request going through `gate`."""
+class Schema(strawberry.federation.Schema):
+    """Strawberry's schema (its federation flavour: `@link`, `@key`, `_Any`), with every
+    request going through `gate`."""
 
     gate: Gate
 
@@ -61,8 +64,15 @@ def bind(schema: Schema) -> None:
                         raise TypeError(f"{type_.name}.{name}: {error}") from error
 
 
-schema = Schema(query=Query, types=list(ENTITIES), config=StrawberryConfig(scalar_map=SCALARS))
+schema = Schema(
+    query=Query,
+    types=list(ENTITIES),
+    config=StrawberryConfig(scalar_map=SCALARS),
+    scalar_overrides=federation.ANY,
+    federation_version=federation.FEDERATION_VERSION,
+)
 bind(schema)
-schema.gate = Gate(schema._schema, GateSettings.from_env())
+federation.publish(schema._schema, schema.as_str())
+schema.gate = Gate(schema._schema, GateSettings.from_env(), Protocols(ProtocolSettings.from_env()))
 
 __all__ = ["Schema", "bind", "schema"]

@@ -479,6 +479,40 @@ async def _search(run: Run, step: Step, objs: Objects) -> list[Any]:
     return [await run.complete_mixed(step, found)]
 
 
+async def _service(run: Run, step: Step, objs: Objects) -> list[Any]:
+    spec = step.spec
+    assert isinstance(spec, kinds.ServiceSdl)
+    return await run.complete(step.plan, [spec.service()])
+
+
+async def _entities(run: Run, step: Step, objs: Objects) -> list[Any]:
+    """Every representation's document: one read per entity type, all types at once."""
+    spec = step.spec
+    assert isinstance(spec, kinds.Entities)
+    located = spec.located(run.args(step))
+    wanted: dict[str, tuple[kinds.TypeSpec, list[str]]] = {}
+    for found in located:
+        if isinstance(found, GraphQLError):
+            raise Unsupported(found.message)  # graphql-core reports it, in place
+        type_spec_, slug = found
+        wanted.setdefault(type_spec_.name, (type_spec_, []))[1].append(slug)
+
+    async def read(type_spec_: kinds.TypeSpec, slugs: list[str]) -> dict[str, Document]:
+        plan = step.sub.get(type_spec_.name)
+        if plan is None or type_spec_.collection is None:
+            raise Unsupported(f"{type_spec_.name} is not an entity here")
+        return await run.load(type_spec_.collection, slugs, frozenset(plan.own_reads()))
+
+    names = list(wanted)
+    docs = dict(zip(names, await asyncio.gather(*(read(*wanted[n]) for n in names)), strict=True))
+    items: list[tuple[str, Any] | None] = []
+    for found in located:
+        assert not isinstance(found, GraphQLError)
+        doc = docs[found[0].name].get(found[1])
+        items.append((found[0].name, doc) if doc is not None else None)
+    return [await run.complete_mixed(step, items)]
+
+
 async def _page_nodes(run: Run, step: Step, pages: Objects) -> list[Any]:
     return await run.complete_lists(step.plan, [page.docs for page in pages])
 
@@ -517,6 +551,8 @@ HANDLERS: dict[type[FieldSpec], Handler] = {
     kinds.Lookup: _lookup,
     kinds.NodeLookup: _node,
     kinds.Search: _search,
+    kinds.ServiceSdl: _service,
+    kinds.Entities: _entities,
     kinds.PageNodes: _page_nodes,
     kinds.PageEdges: _page_edges,
     kinds.PageInfoOf: _page_info,

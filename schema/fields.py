@@ -26,7 +26,13 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import strawberry
-from graphql import GraphQLField, GraphQLNamedType, GraphQLObjectType, get_named_type
+from graphql import (
+    GraphQLError,
+    GraphQLField,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    get_named_type,
+)
 from strawberry.types.base import StrawberryObjectDefinition
 
 from spacerace.schema.errors import bad_input
@@ -717,6 +723,79 @@ class Search(FieldSpec):
 
     async def resolve(self, root: Any, info: Any, args: dict[str, Any]) -> Any:
         return [Obj(name, doc) for name, doc in await self.found(_context(info).reader, args)]
+
+
+# -- Apollo Federation (issue 9) ----------------------------------------------------
+
+
+class ServiceSdl(FieldSpec):
+    """`_service`: this subgraph's schema as SDL, for a federation gateway. The SDL is
+    set once the schema is built (`schema.federation.publish`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sdl = ""
+
+    def service(self) -> dict[str, str]:
+        return {"sdl": self.sdl}
+
+    def resolve(self, root: Any, info: Any, args: dict[str, Any]) -> Any:
+        return Obj(self.target, self.service())
+
+
+class Entities(FieldSpec):
+    """`_entities(representations:)`: documents of any entity type by their key, as a
+    gateway asks for them (`{"__typename": "Mission", "slug": "voskhod-2"}`, or with the
+    global `id`): one read per type, however many representations; null for a key
+    that names nothing."""
+
+    accepts = (Arg,)
+    is_async = True
+
+    def __init__(self, args: tuple[Arg, ...]) -> None:
+        super().__init__()
+        self.args = args
+
+    def locate(self, index: int, representation: Any) -> tuple[TypeSpec, str] | GraphQLError:
+        """The type and slug a representation names, or why it names none."""
+        where = f"representations[{index}]"
+        if not isinstance(representation, dict):
+            return bad_input("representations", f"item {index} is not an object")
+        type_name = representation.get("__typename")
+        spec = _TYPES.get(type_name) if isinstance(type_name, str) else None
+        if spec is None or spec.collection is None:
+            return bad_input(
+                "representations", f"{where} has no `__typename` of an entity type ({type_name!r})"
+            )
+        slug = representation.get("slug")
+        if isinstance(slug, str):
+            return spec, slug
+        given_id = representation.get("id")
+        if isinstance(given_id, str):
+            from spacerace.schema.ids import parse_global_id
+
+            parsed = parse_global_id(given_id)
+            if parsed is None or parsed[0] != spec.name:
+                return bad_input("representations", f"{where}.id is not the ID of a {spec.name}")
+            return spec, parsed[1]
+        return bad_input("representations", f"{where} has neither a `slug` nor an `id`")
+
+    def located(self, args: dict[str, Any]) -> list[tuple[TypeSpec, str] | GraphQLError]:
+        return [self.locate(i, r) for i, r in enumerate(args["representations"])]
+
+    async def resolve(self, root: Any, info: Any, args: dict[str, Any]) -> Any:
+        context = _context(info)
+
+        async def one(found: tuple[TypeSpec, str] | GraphQLError) -> Any:
+            if isinstance(found, GraphQLError):
+                return found  # graphql-core reports it at this item's path
+            spec, slug = found
+            assert spec.collection is not None
+            doc = await context.by_key(spec.collection).load(slug)
+            return Obj(spec.name, doc) if doc is not None else None
+
+        # The DataLoaders gather every key of a type into one read.
+        return await asyncio.gather(*(one(found) for found in self.located(args)))
 
 
 # -- the fields of pages and edges ---------------------------------------------------

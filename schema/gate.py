@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from inspect import isawaitable
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     ExecutionResult,
@@ -34,8 +35,10 @@ from graphql.execution.values import VariableValues, get_variable_values
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from spacerace.schema import compiled, errors
+from spacerace.schema.answers import Encoded, Tag, answer_tag, operation_digest
 from spacerace.schema.context import Context
 from spacerace.schema.errors import code_of, coded
+from spacerace.schema.protocols import Protocols
 from spacerace.store.connection import StoreUnavailable
 from spacerace.store.reads import Reader
 
@@ -80,6 +83,9 @@ class Request:
     extensions: Any = None
     http_method: str = "POST"
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    revalidate: frozenset[str] = frozenset()
+    """Answer tags (ETags) the client already holds, "*" for any (HTTP If-None-Match):
+    when the answer's tag is one of them, the gate says so without executing."""
 
 
 @dataclass
@@ -93,10 +99,24 @@ class Answer:
     """Which executor answered; None when the request never reached one."""
     request_error: bool = False
     """True when nothing was executed: the request itself was wrong."""
+    # -- protocols (issue 9) --
+    etag: str | None = None
+    """The answer's tag when it is a success read from a known dataset version: the
+    same dataset, operation and variables always have the same tag."""
+    encoded: Encoded | None = None
+    """The answer encoded as JSON, when the gate encoded it (to cache it)."""
+    not_modified: bool = False
+    """The client already holds this answer (its tag was in `Request.revalidate`)."""
 
     @property
     def unavailable(self) -> bool:
         return any(code_of(e) == errors.SERVICE_UNAVAILABLE for e in self.errors)
+
+    def json(self) -> bytes:
+        """`formatted()` as JSON bytes, encoded once."""
+        if self.encoded is not None:
+            return self.encoded.json
+        return orjson.dumps(self.formatted())
 
     def formatted(self) -> dict[str, Any]:
         """The answer as JSON, as GraphQL over HTTP sends it."""
@@ -108,6 +128,23 @@ class Answer:
         return out
 
 
+class _CachedAnswer(Answer):
+    """An answer from the answer cache: its JSON, decoded only when `data` is asked for
+    (HTTP sends the JSON as it is)."""
+
+    _decoded: dict[str, Any] | None = None
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        if self._decoded is None and self.encoded is not None:
+            self._decoded = orjson.loads(self.encoded.json)["data"]
+        return self._decoded
+
+    @data.setter
+    def data(self, value: dict[str, Any] | None) -> None:
+        self._decoded = value
+
+
 @dataclass
 class _Prepared:
     """A parsed document: its validation errors, and its plans by operation name."""
@@ -116,6 +153,8 @@ class _Prepared:
     errors: list[GraphQLError]
     cost: int
     plans: dict[str | None, compiled.Plan | compiled.Unsupported] = field(default_factory=dict)
+    digests: dict[str | None, bytes] = field(default_factory=dict)
+    """By operation name: the digest of the operation as it runs (issue 9, answer tags)."""
 
 
 class _DocumentCache:
@@ -148,9 +187,16 @@ class _DocumentCache:
 class Gate:
     """Answers GraphQL requests against one schema."""
 
-    def __init__(self, schema: GraphQLSchema, settings: GateSettings | None = None) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        settings: GateSettings | None = None,
+        protocols: Protocols | None = None,
+    ) -> None:
         self.schema = schema
         self.settings = settings or GateSettings()
+        self.protocols = protocols or Protocols()
+        """Persisted queries, trusted documents and the answer cache (issue 9)."""
         self._documents = _DocumentCache(self.settings.document_cache_bytes)
         self._fallbacks_logged: set[tuple[str, str | None]] = set()
 
@@ -164,11 +210,23 @@ class Gate:
             return Answer(None, [self._internal(request.request_id)], executor=None)
 
     async def _run(self, request: Request, reader: Reader) -> Answer:
+        # -- protocols hook (issue 9): documents by hash, before anything is parsed --
+        resolved = self.protocols.document(request.query, request.extensions)
+        if isinstance(resolved, GraphQLError):
+            return Answer(None, [resolved], request_error=True)
+        if resolved is not None:
+            request.query = resolved.query
+        # -- end of the protocols hook --
         problem = _shape_problem(request)
         if problem is not None:
             return _refused(problem, errors.BAD_REQUEST)
         query: str = request.query
         prepared = self._prepare(query)
+        # -- protocols hook (issue 9): GET runs queries only (GraphQL over HTTP) --
+        refused = _method_refusal(prepared, request)
+        if refused is not None:
+            return refused
+        # -- end of the protocols hook --
         if prepared.errors:
             return Answer(None, prepared.errors, request_error=True)
         assert prepared.document is not None
@@ -185,13 +243,69 @@ class Gate:
         if not isinstance(variables, VariableValues):
             found = [coded(e, errors.BAD_USER_INPUT) for e in variables]
             return Answer(None, found, name, request_error=True)
+        # -- protocols hook (issue 9): remember an APQ document; the answer's tag,
+        #    revalidation and the answer cache --
+        self.protocols.remember(resolved)
+        tag = self._tag(prepared, operation, fragments, variables, reader)
+        if tag is not None:
+            if tag.key in request.revalidate or "*" in request.revalidate:
+                return Answer(None, [], name, executor="cache", etag=tag.key, not_modified=True)
+            hit = self.protocols.answers.get(tag)
+            if hit is not None:
+                return _CachedAnswer(None, [], name, "cache", etag=tag.key, encoded=hit)
+        # -- end of the protocols hook --
+        answer = await self._execute(prepared, operation, fragments, variables, reader, request)
+        return self._keep(tag, answer)  # protocols hook (issue 9)
+
+    async def _execute(
+        self,
+        prepared: _Prepared,
+        operation: OperationDefinitionNode,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: VariableValues,
+        reader: Reader,
+        request: Request,
+    ) -> Answer:
         if self.settings.executor == "compiled":
             answer = await self._compiled(
                 prepared, operation, fragments, variables, reader, request
             )
             if answer is not None:
                 return answer
+        assert prepared.document is not None
+        name = operation.name.value if operation.name else None
         return await self._reference(prepared.document, name, request, reader)
+
+    # -- protocols hook (issue 9): answer tags and the answer cache ------------------
+
+    def _tag(
+        self,
+        prepared: _Prepared,
+        operation: OperationDefinitionNode,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: VariableValues,
+        reader: Reader,
+    ) -> Tag | None:
+        """The answer's tag, from the dataset version the request reads (None while
+        the version is unknown: nothing is tagged or cached then)."""
+        version = reader.snapshot.version
+        if version is None:
+            return None
+        name = operation.name.value if operation.name else None
+        digest = prepared.digests.get(name)
+        if digest is None:
+            digest = prepared.digests[name] = operation_digest(operation, fragments)
+        return answer_tag(version, digest, variables.coerced)
+
+    def _keep(self, tag: Tag | None, answer: Answer) -> Answer:
+        """A successful answer, tagged, encoded and cached; any other as it is."""
+        if tag is None or answer.errors or answer.data is None:
+            return answer
+        answer.etag = tag.key
+        answer.encoded = self.protocols.answers.put(tag, orjson.dumps(answer.formatted()))
+        return answer
+
+    # -- end of the protocols hook -------------------------------------------------
 
     def _prepare(self, query: str) -> _Prepared:
         found = self._documents.get(query)
@@ -318,6 +432,22 @@ def _shape_problem(request: Request) -> str | None:
     if request.extensions is not None and not isinstance(request.extensions, dict):
         return "`extensions` must be a JSON object."
     return None
+
+
+def _method_refusal(prepared: _Prepared, request: Request) -> Answer | None:
+    """GraphQL over HTTP: a GET (or HEAD) may not run a mutation (nor a subscription),
+    whatever else is wrong with the document (protocols hook, issue 9)."""
+    if request.http_method not in ("GET", "HEAD") or prepared.document is None:
+        return None
+    operation, _ = _operation(prepared.document, request.operation_name)
+    if isinstance(operation, GraphQLError) or operation.operation is OperationType.QUERY:
+        return None
+    kind = operation.operation.value
+    error = GraphQLError(
+        f"A {kind} cannot be sent with GET: use POST.",
+        extensions={"code": errors.METHOD_NOT_ALLOWED},
+    )
+    return Answer(None, [error], request_error=True)
 
 
 def _refused(message: str, code: str) -> Answer:

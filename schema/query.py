@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 
 from spacerace.schema.common import Node
 from spacerace.schema.event import Event, EventQuery
+from spacerace.schema.federation import federation_query
 from spacerace.schema.fields import FIRST_DESCRIPTION, Arg, First, NodeLookup, Search
 from spacerace.schema.launch_site import LaunchSite, LaunchSiteQuery
 from spacerace.schema.mission import Mission, MissionQuery
@@ -57,7 +58,8 @@ class CommonQuery:
     )
 
 
-Query = merge_types("Query", (CommonQuery, *QUERIES))
+# `_service` and `_entities`, for Apollo Federation gateways (schema/federation.py).
+Query = merge_types("Query", (CommonQuery, *QUERIES, federation_query(ENTITIES)))
 Query.__strawberry_definition__.description = (  # type: ignore[attr-defined]
     "The space race, 1957–1975: programs, missions, people, events and launch sites, with "
     "their sources."

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from spacerace.store.aio import AsyncStore
@@ -40,10 +40,16 @@ class DatasetWatch:
         self.store = store
         self.interval = interval
         self.current = Snapshot(None)
+        self.listeners: list[Callable[[Snapshot], None]] = []
+        """Called with the new snapshot each time the version changes (the answer
+        cache drops what it holds of the old one)."""
         self._task: asyncio.Task[None] | None = None
 
     async def refresh(self) -> Snapshot:
-        self.current = Snapshot(await self.store.dataset_version())
+        previous, self.current = self.current, Snapshot(await self.store.dataset_version())
+        if self.current.version != previous.version:
+            for listener in self.listeners:
+                listener(self.current)
         return self.current
 
     async def start(self) -> None:
