@@ -10,8 +10,9 @@ from pathlib import Path
 from spacerace.loaders.pipeline import load
 from spacerace.loaders.problems import LoadError
 from spacerace.loaders.progress import ProgressBar
-from spacerace.store.connection import StoreUnavailable, connect
+from spacerace.store.connection import StoreUnavailable
 from spacerace.store.settings import Settings, SettingsError
+from spacerace.store.writer import open_for_load
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,15 +111,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def _load(args: argparse.Namespace, settings: Settings) -> int:
     paths = args.paths or [str(settings.seeds_path)]
     try:
-        db = connect(settings)
-    except StoreUnavailable as error:
-        print(f"spacerace: {error}", file=sys.stderr)
-        return 1
-    try:
+        db = open_for_load(settings)
         report = load(db, paths, dry_run=args.dry_run, progress=ProgressBar())
-    except LoadError as error:
+    except (LoadError, StoreUnavailable) as error:
         print(f"spacerace: {error}", file=sys.stderr)
         return 1
+    for note in report.notes:
+        print(note)
     print(report.table())
     verb = "would change" if args.dry_run else "changed"
     steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in report.timings.items())

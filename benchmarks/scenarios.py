@@ -91,6 +91,7 @@ class ReplayStore:
     def __init__(self, recording: RecordingStore) -> None:
         self.recorded = recording.recorded
         self.sizes = recording.sizes
+        self.pointer = recording.pointer
         self.in_batch = recording.in_batch  # the same calls, split the same way
 
     @staticmethod
@@ -110,6 +111,9 @@ class ReplayStore:
     async def dataset_version(self) -> str | None:
         return "replayed"
 
+    async def dataset(self) -> Document | None:
+        return self.pointer
+
     async def ping(self) -> None:
         return None
 
@@ -124,6 +128,7 @@ class RecordingStore:
         self.round_trips = 0
         self.recorded: dict[str, list[Document]] = {}
         self.sizes: dict[str, int] = {}
+        self.pointer: Document | None = None
 
     async def find(self, collection: str, query: Any, **kw: Any) -> list[Document]:
         found = await self.inner.find(collection, query, **kw)
@@ -139,6 +144,10 @@ class RecordingStore:
 
     async def dataset_version(self) -> str | None:
         return await self.inner.dataset_version()
+
+    async def dataset(self) -> Document | None:
+        self.pointer = await self.inner.dataset()
+        return self.pointer
 
     async def ping(self) -> None:
         await self.inner.ping()

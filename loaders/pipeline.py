@@ -16,7 +16,7 @@ from spacerace.loaders.seeds import SeedLoader
 from spacerace.store import writer
 from spacerace.store.connection import StoreDatabase
 from spacerace.store.documents import Document
-from spacerace.store.layout import BY_NAME
+from spacerace.store.layout import BY_NAME, of_sources
 from spacerace.store.rules import SOURCE, Rules
 
 SOURCE_RULES = Rules(SOURCE)
@@ -27,7 +27,14 @@ LOADERS: list[Loader] = [SeedLoader()]
 def parts(paths: Iterable[str]) -> tuple[list[Part], list[Problem]]:
     """The input under `paths`, a part (file) at a time, each for the loader that
     knows its format."""
+    found, _, problems = _parts(paths)
+    return found, problems
+
+
+def _parts(paths: Iterable[str]) -> tuple[list[Part], set[str], list[Problem]]:
+    """The parts, the sources they belong to, and the paths no loader reads."""
     found: list[Part] = []
+    sources: set[str] = set()
     problems: list[Problem] = []
     for path in paths:
         loader = next((loader for loader in LOADERS if loader.accepts(path)), None)
@@ -35,7 +42,8 @@ def parts(paths: Iterable[str]) -> tuple[list[Part], list[Problem]]:
             problems.append(Problem(path, 0, "", "", "is not a seeds folder or file"))
         else:
             found += loader.parts(path)
-    return found, problems
+            sources.add(loader.source)
+    return found, sources, problems
 
 
 def read(paths: Iterable[str]) -> RawDataset:
@@ -131,14 +139,21 @@ def load(
     that change) to stream the documents into staging. Memory stays bounded by
     the largest file, not by the whole input.
     """
-    found, problems = parts(paths)
+    found, sources, problems = _parts(paths)
     timings: dict[str, float] = {}
     timer = writer.Timer(timings)
-    hashes: dict[str, dict[str, str]] = {name: {} for name in COLLECTIONS}
+    replaced = of_sources(sources)
+    hashes: dict[str, dict[str, str]] = {name: {} for name in replaced}
     with paused_gc():
         with timer("read"):
             idx = index(part.read() for part in found)
         problems += idx.problems
+        # References into collections this load leaves alone are checked against
+        # what is stored.
+        for name in _referenced(replaced):
+            if name not in replaced:
+                idx.known[name] = writer.live_ids(db, name)
+        writer.checkpoint("validate")
         with timer("validate"):
             for part in found:
                 if part.kind == "sources":
@@ -146,7 +161,8 @@ def load(
                 built, part_problems = documents(part.read(), idx)
                 problems += part_problems
                 for name, docs in built.items():
-                    hashes[name].update((doc["_id"], doc["_hash"]) for doc in docs)
+                    if name in hashes:
+                        hashes[name].update((doc["_id"], doc["_hash"]) for doc in docs)
     if problems:
         raise LoadError(problems)
 
@@ -162,9 +178,16 @@ def load(
                     raise LoadError([Problem("", 0, where, "", "changed on disk during the load")])
                 yield doc
 
-    report = writer.plan(db, hashes) if dry_run else writer.write(db, hashes, stream, progress)
+    if dry_run:
+        report = writer.plan(db, hashes)
+    else:
+        report = writer.write(db, hashes, stream, progress, sources=sorted(sources))
     report.timings = {**timings, **report.timings}
     return report
+
+
+def _referenced(collections: Iterable[str]) -> set[str]:
+    return {target for name in collections for target in BY_NAME[name].references.values()}
 
 
 @contextmanager

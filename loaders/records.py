@@ -72,7 +72,12 @@ class Part:
 
 class Loader(Protocol):
     """Reads one source format into records. Seed files are the first; public
-    datasets plug in here."""
+    datasets plug in here.
+
+    `source` names the source it reads (`store.layout.Collection.source`): a load
+    replaces exactly the collections of the sources it was given."""
+
+    source: str
 
     def accepts(self, path: str) -> bool: ...
 

@@ -12,20 +12,23 @@ import orjson
 import yaml
 
 from spacerace.loaders.problems import Problem
-from spacerace.loaders.records import COLLECTIONS, Part, RawDataset, Record, SourceDefinition
+from spacerace.loaders.records import Part, RawDataset, Record, SourceDefinition
+from spacerace.store.layout import SEEDS, of_sources
 
 try:
     _YamlLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _YamlLoader = yaml.SafeLoader
 
-FOLDERS = ("sources", *COLLECTIONS)
+FOLDERS = ("sources", *of_sources({SEEDS}))
 SUFFIXES = {".yaml", ".yml", ".json"}
 
 
 class SeedLoader:
     """Reads a seeds folder (sources/, programs/, missions/, persons/, events/)
     or a single YAML or JSON file inside one of those folders."""
+
+    source = SEEDS
 
     def accepts(self, path: str) -> bool:
         target = Path(path)

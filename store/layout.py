@@ -43,6 +43,10 @@ from spacerace.store.vocabulary import EventKind, MissionStatus
 UNKNOWN_DATE = "9999-12-31"
 """Where documents without a date sort: after every dated one."""
 
+SEEDS = "seeds"
+"""The curated dataset (`seeds/`): the source of the collections that are not
+another source's contribution."""
+
 
 @dataclass(frozen=True)
 class Span:
@@ -87,6 +91,9 @@ class Collection:
     """Indexes beyond the look-ups every collection has (by slug, in either order)."""
     filters: Mapping[str, Filter] = field(default_factory=dict)
     searchable: bool = True
+    source: str = SEEDS
+    """The source whose loads write it: a load replaces the collections of the
+    sources it reads and leaves every other collection as it is."""
 
     @property
     def rules(self) -> Rules:
@@ -364,6 +371,11 @@ LAUNCH_SITES = Collection(
 KINDS: tuple[Collection, ...] = (PROGRAMS, MISSIONS, PERSONS, EVENTS, LAUNCH_SITES)
 """Every collection, in the order loads read and write them."""
 BY_NAME: dict[str, Collection] = {kind.name: kind for kind in KINDS}
+
+
+def of_sources(sources: set[str] | frozenset[str]) -> list[str]:
+    """The collections the given sources write, in load order."""
+    return [kind.name for kind in KINDS if kind.source in sources]
 
 
 def _schema(kind: Collection) -> Schema:
