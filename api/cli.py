@@ -112,7 +112,10 @@ def _load(args: argparse.Namespace, settings: Settings) -> int:
     paths = args.paths or [str(settings.seeds_path)]
     try:
         db = open_for_load(settings)
-        report = load(db, paths, dry_run=args.dry_run, progress=ProgressBar())
+        try:
+            report = load(db, paths, dry_run=args.dry_run, progress=ProgressBar())
+        finally:
+            db.client.close()
     except (LoadError, StoreUnavailable) as error:
         print(f"spacerace: {error}", file=sys.stderr)
         return 1

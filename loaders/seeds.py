@@ -131,6 +131,8 @@ def _parse_yaml(file: Path) -> tuple[Any, _Lines]:
         loader = _YamlLoader(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _check_aliases(node)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -138,6 +140,61 @@ def _parse_yaml(file: Path) -> tuple[Any, _Lines]:
         mark = getattr(error, "problem_mark", None)
         raise _Unreadable(mark.line + 1 if mark else 0, f"is not valid YAML: {error}") from None
     return data, _Lines(node)
+
+
+ALIAS_GROWTH = 10
+"""Aliases may make a YAML document at most this many times its own nodes (plus
+`ALIAS_ALLOWANCE`): a few hundred bytes of nested aliases ("billion laughs")
+otherwise expand to gigabytes once the data is copied, hashed or written."""
+ALIAS_ALLOWANCE = 100_000
+
+
+def _check_aliases(root: yaml.Node) -> None:
+    """Refuse a document whose aliases expand it beyond the bound, or refer to
+    themselves. Counts each node once per place it appears, without expanding
+    anything: each distinct node's expanded size is computed once."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        children = _children(node)
+        if children_done:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            continue
+        if key in open_nodes:
+            raise _alias_error(node, "an alias refers to the node that contains it")
+        open_nodes.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in open_nodes:
+                raise _alias_error(child, "an alias refers to the node that contains it")
+            if id(child) not in sizes:
+                stack.append((child, False))
+    expanded, distinct = sizes[id(root)], len(sizes)
+    limit = ALIAS_GROWTH * distinct + ALIAS_ALLOWANCE
+    if expanded > limit:
+        raise _alias_error(
+            root,
+            f"its aliases expand {distinct:,} YAML nodes to {expanded:,}, more than the "
+            f"{limit:,} accepted (an alias bomb?); write the data out instead",
+        )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _alias_error(node: yaml.Node, message: str) -> _Unreadable:
+    return _Unreadable(node.start_mark.line + 1, f"is not accepted: {message}")
 
 
 def _parse_json(file: Path) -> tuple[Any, _Lines]:

@@ -76,17 +76,21 @@ PAUSE_FILE = "SPACERACE_TEST_PAUSE_FILE"
 PHASES = ("validate", "insert", "indexes", "flip", "flipped")
 
 
+_paused: set[str] = set()
+
+
 def checkpoint(phase: str) -> None:
     """TEST ONLY: the loader stops at `phase` when SPACERACE_TEST_PAUSE_AT names it.
 
     It then creates the file SPACERACE_TEST_PAUSE_FILE and waits (at most 60 s)
-    until that file is removed, so a test can kill it at a known point (see
+    until that file is removed (once per process), so a test can kill it at a known point (see
     tests/loaders/test_atomic.py). Phases: validate (before checking records),
     insert (after the first batch reached a new generation), indexes (before
     building them), flip (everything written, before the pointer moves), flipped
     (just after). Never set these variables outside tests."""
-    if os.environ.get(PAUSE_AT) != phase:
+    if os.environ.get(PAUSE_AT) != phase or phase in _paused:
         return
+    _paused.add(phase)
     marker = Path(os.environ.get(PAUSE_FILE, "spacerace-pause"))
     marker.write_text(f"{os.getpid()} {phase}\n", encoding="utf-8")
     deadline = time.monotonic() + 60
@@ -113,13 +117,11 @@ def step(what: str, seconds: float) -> Iterator[None]:
 
 
 def _why(error: PyMongoError, seconds: float) -> str:
-    if isinstance(error, ServerSelectionTimeoutError):
-        return "the database did not answer"
     if isinstance(error, BulkWriteError):
         first = (error.details.get("writeErrors") or [{}])[0]
         return f"the database refused a document ({first.get('errmsg', 'no reason given')})"
-    if getattr(error, "timeout", False):
-        return f"not finished within its {seconds:.0f} s deadline"
+    if getattr(error, "timeout", False) or isinstance(error, ServerSelectionTimeoutError):
+        return f"not finished within its {seconds:g} s deadline (or the database stopped answering)"
     if isinstance(error, ConnectionFailure):
         return "the connection to the database was lost"
     if isinstance(error, OperationFailure):
