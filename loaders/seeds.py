@@ -12,7 +12,7 @@ import orjson
 import yaml
 
 from spacerace.loaders.problems import Problem
-from spacerace.loaders.records import Part, RawDataset, Record, SourceDefinition
+from spacerace.loaders.records import Curated, Part, RawDataset, Record, SourceDefinition
 from spacerace.store.layout import SEEDS, of_sources
 
 try:
@@ -36,7 +36,7 @@ class SeedLoader:
             return any((target / folder).is_dir() for folder in FOLDERS)
         return target.suffix in SUFFIXES and target.parent.name in FOLDERS
 
-    def parts(self, path: str) -> list[Part]:
+    def parts(self, path: str, curated: Curated | None = None) -> list[Part]:
         """One part per file, sources first."""
         target = Path(path)
         files = (
