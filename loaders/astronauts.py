@@ -116,7 +116,7 @@ class Row:
 
     @property
     def label(self) -> str:
-        return f"row {self.line} ({self.name}, {self.mission_title} {self.year})"
+        return f"line {self.line} ({self.name}, {self.mission_title} {self.year})"
 
 
 def read_rows(file: Path, name: str) -> tuple[list[Row], list[Problem]]:

@@ -23,7 +23,9 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from contextvars import copy_context
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -355,15 +357,26 @@ def _stage(
         # for checking them twice.
         db.create_collection(physical)
     written = 0
-    with timer("insert"):
+    # One batch is in flight while the next is read and built: the loader's own
+    # work overlaps the server's (the embedded store is in this thread: no overlap).
+    pending: Future[None] | None = None
+    with timer("insert"), ThreadPoolExecutor(1, thread_name_prefix="insert") as sender:
         for batch in _batches(documents, BATCH_SIZE):
-            with step(f"inserting into {physical}", INSERT_TIMEOUT):
-                db[physical].insert_many(batch, ordered=False)
-            written += len(batch)
-            if written == len(batch):
+            if pending is not None:
+                pending.result()
+            if is_embedded(db):
+                _insert(db, physical, batch)
+            else:
+                pending = sender.submit(copy_context().run, _insert, db, physical, batch)
+            if written == 0:
+                if pending is not None:
+                    pending.result()
                 checkpoint("insert")
+            written += len(batch)
             if progress:
                 progress(name, written, total)
+        if pending is not None:
+            pending.result()
     checkpoint("indexes")
     with timer("indexes"), step(f"building the indexes of {physical}", INDEX_TIMEOUT):
         db[physical].create_indexes(BY_NAME[name].all_indexes)
@@ -384,6 +397,11 @@ class Timer:
             yield
         finally:
             self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - start
+
+
+def _insert(db: Database[Document], physical: str, batch: list[Document]) -> None:
+    with step(f"inserting into {physical}", INSERT_TIMEOUT):
+        db[physical].insert_many(batch, ordered=False)
 
 
 def _ensure_rules(db: Database[Document], name: str, physical: str) -> None:
