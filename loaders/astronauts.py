@@ -18,6 +18,7 @@ values stand side by side in `Mission.claims`.
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -135,7 +136,8 @@ def read_rows(file: Path, name: str) -> tuple[list[Row], list[Problem]]:
             line = reader.line_num + 1
             for values in reader:
                 row, found = _row(line, values)
-                problems += [Problem(name, line, f"row {line}", f, m) for f, m in found]
+                who = values[3].strip() if len(values) > 3 else ""
+                problems += [Problem(name, line, who, f, m) for f, m in found]
                 if row is not None:
                     rows.append(row)
                 line = reader.line_num + 1
@@ -526,12 +528,15 @@ def _compare_person(
 def read(file: Path, curated: Curated, collection: str) -> RawDataset:
     """The records of one of the dataset's collections (and, with the first, the
     reconciliation report)."""
-    name = str(file)
+    name = _display(file)
     rows, problems = read_rows(file, name)
-    dataset = RawDataset(problems=problems)
+    reports = collection == "mission_hours"  # the file's problems and report, once
+    dataset = RawDataset(problems=problems if reports else [])
     if problems:
         return dataset
     if not curated.missions():
+        if not reports:
+            return dataset
         dataset.problems.append(
             Problem(
                 name,
@@ -548,12 +553,18 @@ def read(file: Path, curated: Curated, collection: str) -> RawDataset:
     for key, source in result.cited.items():
         data = {k: source.get(k) for k in ("title", "publisher", "url")}
         dataset.sources.append(SourceDefinition(key, name, 0, data))
-    if collection == "mission_hours":
+    if reports:
         dataset.notes += result.report(file.name)
         dataset.records += _mission_records(name, result)
     else:
         dataset.records += _person_records(name, result)
     return dataset
+
+
+def _display(file: Path) -> str:
+    """The path as typed, relative to the working folder when inside it."""
+    relative = os.path.relpath(file)
+    return str(file.resolve()) if relative.startswith("..") else relative
 
 
 def _mission_records(name: str, result: Reconciliation) -> list[Record]:

@@ -5,7 +5,8 @@ It has what the real one has: a line break inside a quoted field, Cyrillic
 native names written surname first in capitals and given name first, titles
 spelled unlike the curated ones ("MA-6", "Soyuz 19/Apollo", "gemini 4"), a row
 after 1975, disagreements with the curated data (Leonov's EVA on Voskhod 2,
-Gemini 4's year), and a row of a mission the curated data does not have."""
+Gemini 4's year, Gagarin's year of birth), and a row of a mission the curated
+data does not have."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ Row = tuple[int, str, str, int, int, str, str, float, float, float, float]
 in, hours, career hours, EVA hours, career EVA hours"""
 
 ROWS: list[Row] = [
-    (1, "Gagarin, Yuri", "ГАГАРИН Юрий Алексеевич", 1934, 1961, "Vostok 1", "Vostok 1",
+    (1, "Gagarin, Yuri", "ГАГАРИН Юрий Алексеевич", 1933, 1961, "Vostok 1", "Vostok 1",
      1.8, 1.8, 0, 0),
     (2, "Leonov, Aleksei", "ЛЕОНОВ Алексей Архипович", 1934, 1965, "Voskhod 2", "Voskhod 2",
      26.0, 170.0, 0.5, 0.5),
