@@ -11,14 +11,11 @@ from typing import Any
 import orjson
 import yaml
 
+from spacerace.loaders import yamlstream
 from spacerace.loaders.problems import Problem
 from spacerace.loaders.records import Curated, Part, RawDataset, Record, SourceDefinition
+from spacerace.loaders.yamlstream import Parsed
 from spacerace.store.layout import SEEDS, of_sources
-
-try:
-    _YamlLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _YamlLoader = yaml.SafeLoader
 
 FOLDERS = ("sources", *of_sources({SEEDS}))
 SUFFIXES = {".yaml", ".yml", ".json"}
@@ -61,22 +58,20 @@ class _Unreadable(Exception):
 
 
 class _Lines:
-    """Where each top-level entry of a parsed file starts. YAML keeps its node tree
-    for that; a JSON file has no positions (orjson gives none), so every line is 0
-    and problems name the file, record index and slug instead."""
+    """Where each top-level entry of a parsed file starts. A JSON file has no
+    positions (orjson gives none), so every line is 0 and problems name the file,
+    record index and slug instead."""
 
-    def __init__(self, node: Any = None) -> None:
-        self._node = node
+    def __init__(self, parsed: Parsed | None = None) -> None:
+        self._parsed = parsed
 
     def of_keys(self) -> dict[Any, int]:
-        if self._node is None:
-            return {}
-        return {key_node.value: key_node.start_mark.line + 1 for key_node, _ in self._node.value}
+        return dict(self._parsed.key_lines) if self._parsed else {}
 
     def of_items(self, count: int) -> list[int]:
-        if self._node is None:
+        if self._parsed is None or len(self._parsed.item_lines) != count:
             return [0] * count
-        return [item_node.start_mark.line + 1 for item_node in self._node.value]
+        return list(self._parsed.item_lines)
 
 
 def read_file(file: Path) -> RawDataset:
@@ -122,79 +117,18 @@ def _read_records(kind: str, name: str, lines: _Lines, data: Any, dataset: RawDa
 
 
 def _parse_yaml(file: Path) -> tuple[Any, _Lines]:
-    """The data a YAML file holds, and its node tree for line numbers."""
+    """The data a YAML file holds, and where its entries start (see `yamlstream`)."""
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
+        with file.open("rb") as stream:  # read by the parser a chunk at a time
+            parsed = yamlstream.parse(stream)
+    except yaml.reader.ReaderError as error:
         raise _Unreadable(0, f"is not UTF-8: {error}") from None
-    try:
-        loader = _YamlLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is not None:
-                _check_aliases(node)
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+    except yamlstream.YamlRefused as error:
+        raise _Unreadable(error.line, error.message) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise _Unreadable(mark.line + 1 if mark else 0, f"is not valid YAML: {error}") from None
-    return data, _Lines(node)
-
-
-ALIAS_GROWTH = 10
-"""Aliases may make a YAML document at most this many times its own nodes (plus
-`ALIAS_ALLOWANCE`): a few hundred bytes of nested aliases ("billion laughs")
-otherwise expand to gigabytes once the data is copied, hashed or written."""
-ALIAS_ALLOWANCE = 100_000
-
-
-def _check_aliases(root: yaml.Node) -> None:
-    """Refuse a document whose aliases expand it beyond the bound, or refer to
-    themselves. Counts each node once per place it appears, without expanding
-    anything: each distinct node's expanded size is computed once."""
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        if key in sizes:
-            continue
-        children = _children(node)
-        if children_done:
-            open_nodes.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
-            continue
-        if key in open_nodes:
-            raise _alias_error(node, "an alias refers to the node that contains it")
-        open_nodes.add(key)
-        stack.append((node, True))
-        for child in children:
-            if id(child) in open_nodes:
-                raise _alias_error(child, "an alias refers to the node that contains it")
-            if id(child) not in sizes:
-                stack.append((child, False))
-    expanded, distinct = sizes[id(root)], len(sizes)
-    limit = ALIAS_GROWTH * distinct + ALIAS_ALLOWANCE
-    if expanded > limit:
-        raise _alias_error(
-            root,
-            f"its aliases expand {distinct:,} YAML nodes to {expanded:,}, more than the "
-            f"{limit:,} accepted (an alias bomb?); write the data out instead",
-        )
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    return []
-
-
-def _alias_error(node: yaml.Node, message: str) -> _Unreadable:
-    return _Unreadable(node.start_mark.line + 1, f"is not accepted: {message}")
+    return parsed.data, _Lines(parsed)
 
 
 def _parse_json(file: Path) -> tuple[Any, _Lines]:
