@@ -36,13 +36,17 @@ def _parser() -> argparse.ArgumentParser:
 
     load_parser = commands.add_parser(
         "load",
-        help="validate seed files and write them into MongoDB",
-        description="Validate every record under PATH (default: the bundled seeds), then "
-        "make the database hold exactly that dataset in one swap. Nothing is written "
-        "if any record is invalid; a re-run with the same input changes nothing.",
+        help="validate seed files or a dataset and write them into MongoDB",
+        description="Validate every record under PATH (default: the bundled seeds; the "
+        "astronaut dataset's CSV is recognised by its header), then make the collections of "
+        "those sources hold exactly that, all at once. Nothing is written if any record is "
+        "invalid; a re-run with the same input changes nothing; other sources' data is kept.",
     )
     load_parser.add_argument(
-        "paths", nargs="*", metavar="PATH", help="a seeds folder or a YAML file in one"
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a seeds folder, a YAML or JSON file in one, or astronauts.csv",
     )
     load_parser.add_argument(
         "--dry-run",

@@ -1,4 +1,5 @@
-"""Read, validate the whole input, then write it through `store` in one swap."""
+"""Read, validate the whole input, then write it through `store` in one flip of the
+dataset pointer (`store.generations`)."""
 
 from __future__ import annotations
 
@@ -185,12 +186,14 @@ def load(
     dry_run: bool = False,
     progress: writer.Progress | None = None,
 ) -> writer.LoadReport:
-    """Validate everything under `paths`, then make the store hold exactly that.
+    """Validate everything under `paths`, then make the collections of the sources
+    it holds (seeds, the astronaut dataset) hold exactly that; other sources'
+    collections are left as they are.
 
     The input is read a part (file) at a time, three times: for its sources and
     slugs, to check every record and hash its document, and (only for collections
-    that change) to stream the documents into staging. Memory stays bounded by
-    the largest file, not by the whole input.
+    that change) to stream the documents into a new generation. Memory grows with
+    the largest file, not with the whole input.
     """
     found, sources, problems = _parts(paths, db)
     timings: dict[str, float] = {}
@@ -219,6 +222,7 @@ def load(
                 for name, docs in built.items():
                     if name in hashes:
                         hashes[name].update((doc["_id"], doc["_hash"]) for doc in docs)
+                del raw, built  # one part in memory at a time, not two
     if problems:
         raise LoadError(problems)
 
