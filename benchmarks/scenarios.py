@@ -173,9 +173,10 @@ async def graphql_bytes(
     store: AsyncStore,
     variables: dict[str, Any] | None = None,
     executor: str = "compiled",
+    snapshot: Snapshot | None = None,
 ) -> bytes:
     """What the API sends for `query`: through the gate, executed, then encoded."""
-    answer = await GATES[executor].run(Request(query, variables), Reader(store))
+    answer = await GATES[executor].run(Request(query, variables), Reader(store, snapshot))
     if answer.errors:
         raise RuntimeError(f"benchmark query failed: {answer.errors}")
     if answer.executor != executor:
@@ -451,7 +452,10 @@ def _commands(uri: str, database: str, in_batch: int | None) -> int:
     store = ServerStore.open(settings, event_listeners=[counter])
 
     async def run() -> None:
-        await graphql_bytes(TREE, store)
+        # As in the API: the process's DatasetWatch has the snapshot in memory.
+        snapshot = Snapshot.of(await store.dataset())
+        counter.count = 0
+        await graphql_bytes(TREE, store, snapshot=snapshot)
         await store.close()
 
     asyncio.run(run())
@@ -480,6 +484,22 @@ def round_trips(uri: str, databases: dict[int, str], in_batch: int) -> Row:
 # -- 4: the loader -----------------------------------------------------------------
 
 
+PEAK_RSS_KB = """
+def peak_rss_kb():
+    # VmHWM: this process's own peak. getrusage's ru_maxrss would start from the
+    # parent's size at fork, which holds the baseline's documents.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+
 def loader(uri: str, seeds: Path, missions: int) -> Row:
     """The loader against `insert_many` of the same documents, each into a fresh
     database of the same server, the baseline first (so neither runs beside the
@@ -505,8 +525,8 @@ def loader(uri: str, seeds: Path, missions: int) -> Row:
         "db = MongoClient(sys.argv[1], connectTimeoutMS=LOAD_CONNECT_TIMEOUT_MS)[sys.argv[2]]\n"
         "start = time.perf_counter()\n"
         "report = load(db, [sys.argv[3]])\n"
-        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-        " report.changes)\n"
+        f"{PEAK_RSS_KB}"
+        "print(time.perf_counter() - start, peak_rss_kb(), report.changes)\n"
         "print(' '.join(f'{k}={v:.1f}' for k, v in report.timings.items()))\n"
     )
     out = subprocess.run(
@@ -548,11 +568,12 @@ def loader_memory(work: Path, missions: int) -> Row:
     del records
     size = big.stat().st_size
     script = (
-        "import resource, sys\n"
+        "import sys\n"
         "import mongomock\n"
         "from spacerace.loaders.pipeline import load\n"
+        f"{PEAK_RSS_KB}"
         "load(mongomock.MongoClient()['m'], [sys.argv[1]], dry_run=True)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "print(peak_rss_kb())\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", script, str(seeds)], check=True, capture_output=True, text=True

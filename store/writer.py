@@ -278,6 +278,9 @@ def _write(
             if name not in changed and names.get(name, name) in db.list_collection_names():
                 _ensure_rules(db, name, names.get(name, name))
     if not changed and pointer.doc.get("version") is not None:
+        if dropped:  # the pointer forgets the retired generations just dropped
+            with step("updating the dataset pointer", SHORT_TIMEOUT):
+                db[META].update_one({"_id": DATASET}, {"$set": {"retired": retired}})
         return report
     now = datetime.now(UTC)
     live = dict(names)
