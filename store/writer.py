@@ -199,7 +199,8 @@ the collections the load replaces."""
 def plan(db: Database[Document], hashes: Hashes) -> LoadReport:
     """Compare the input's content hashes with the live generation, writing nothing."""
     report = LoadReport()
-    names = generations.live_names(db)
+    with step("reading the dataset pointer", SHORT_TIMEOUT):
+        names = generations.live_names(db)
     for name in hashes:
         physical = names.get(name, name)
         with step(f"reading the stored {name}", SHORT_TIMEOUT):
@@ -244,6 +245,11 @@ def write(
         raise LoadFailed(str(error)) from None
     try:
         report = _write(db, hashes, documents, progress, sources, grace, timer)
+    except PyMongoError as error:  # a call outside the steps' own deadlines
+        raise LoadFailed(
+            f"the load failed: {_why(error, SHORT_TIMEOUT)}. Nothing changed for readers "
+            "unless the dataset pointer was moved; run the load again."
+        ) from None
     finally:
         lease.release()
     report.timings = {**report.timings, **timings}

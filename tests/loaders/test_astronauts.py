@@ -23,6 +23,7 @@ from spacerace.store.layout import SEEDS, of_sources
 from spacerace.store.reads import Reader
 from spacerace.store.settings import BUNDLED_SEEDS
 from tests.astronaut_csv import write_csv
+from tests.wire_server import WireServer
 
 Document = dict[str, Any]
 REPO = Path(__file__).resolve().parents[2]
@@ -111,13 +112,25 @@ def test_loads_are_per_source(db: Database[Document], small: Path) -> None:
     assert seed_collections(db) == seeded
 
 
+@pytest.mark.wire
 def test_an_identical_second_load_reports_no_change(
-    small: Path, capsys: pytest.CaptureFixture[str]
+    small: Path,
+    wire_server: WireServer,
+    wire_db: Database[Document],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["load", "--dry-run", str(BUNDLED_SEEDS), str(small)]) == 0
+    monkeypatch.setenv("MONGODB_URI", wire_server.uri.replace("/?", f"/{wire_db.name}?"))
+    assert main(["load", str(BUNDLED_SEEDS)]) == 0
+    assert main(["load", str(small)]) == 0
     out = capsys.readouterr().out
     assert "Astronaut database (astronauts.csv): 8 rows" in out
-    assert "mission_hours" in out
+    assert "10 documents changed." in out
+    assert main(["load", str(small)]) == 0
+    assert "\n0 documents changed.\n" in capsys.readouterr().out
+    assert main(["load", str(BUNDLED_SEEDS)]) == 0
+    assert "\n0 documents changed.\n" in capsys.readouterr().out
+    assert live(wire_db, "mission_hours").count_documents({}) == 5
 
 
 def test_loading_it_alone_needs_the_curated_data(small: Path) -> None:

@@ -351,3 +351,22 @@ def test_ordinary_yaml_aliases_still_load(seeds: Path, db: Database[Document]) -
     assert live(db, "persons").find_one({"_id": "aliased-two"})["sources"][0]["key"] == (
         "wikipedia-space-race"
     )
+
+
+def test_the_watch_reads_the_pointer_into_its_snapshot(db: Database[Document], seeds: Path) -> None:
+    """The API's DatasetWatch: the version HTTP caches key on, and every collection's
+    physical name, read from the pointer in one call."""
+    from spacerace.store.dataset import DatasetWatch
+
+    load(db, [str(seeds)])
+
+    async def refreshed() -> Snapshot:
+        watch = DatasetWatch(EmbeddedStore(db))
+        assert not watch.current.known
+        return await watch.refresh()
+
+    snapshot = asyncio.run(refreshed())
+    assert snapshot.known
+    assert snapshot.version == writer.dataset_version(db)
+    assert snapshot.physical("missions") == live_names(db)["missions"] == "missions__g1"
+    assert snapshot.physical("mission_hours") == "mission_hours"  # never loaded: its own name
