@@ -11,8 +11,9 @@ from spacerace import __version__
 from spacerace.loaders.pipeline import load
 from spacerace.loaders.problems import LoadError
 from spacerace.loaders.progress import ProgressBar
-from spacerace.store.connection import StoreUnavailable, connect, database_name
+from spacerace.store.connection import StoreUnavailable, database_name
 from spacerace.store.settings import Settings, SettingsError
+from spacerace.store.writer import open_for_load
 
 APP_FACTORY = "spacerace.api.app:create_app"
 """What each uvicorn worker process imports and calls when serving with --workers."""
@@ -41,19 +42,21 @@ def _parser() -> argparse.ArgumentParser:
 
     load_parser = commands.add_parser(
         "load",
-        help="validate seed files (YAML or JSON) and write them into MongoDB",
+        help="validate seed files (YAML or JSON) or a dataset and write them into MongoDB",
         description="Validate every record under the PATHs (default: SPACERACE_SEEDS, "
-        "else the bundled seeds), then make the database hold exactly that dataset, one "
-        "swap per changed collection. Nothing is written if any record is invalid; a "
-        "re-run with the same input changes nothing. Without MONGODB_URI this writes to "
-        "an in-process store that ends with the command (a check of the input).",
+        "else the bundled seeds; the astronaut dataset's CSV is recognised by its header), "
+        "then make the collections of those sources hold exactly that, all at once. "
+        "Nothing is written if any record is invalid; a re-run with the same input changes "
+        "nothing; other sources' data is kept. Without MONGODB_URI this writes to an "
+        "in-process store that ends with the command (a check of the input).",
     )
     load_parser.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
-        help="a seeds folder (with sources/, programs/, missions/, persons/, events/), "
-        "or one seed file, .yaml, .yml or .json, inside such a kind's folder",
+        help="a seeds folder (with sources/, programs/, missions/, persons/, events/, "
+        "launch_sites/), one seed file (.yaml, .yml or .json) inside such a folder, or the "
+        "astronaut dataset's astronauts.csv",
     )
     load_parser.add_argument(
         "--dry-run",
@@ -199,17 +202,16 @@ def _importable(module: str) -> bool:
 def _load(args: argparse.Namespace, settings: Settings) -> int:
     paths = args.paths or [str(settings.seeds_path)]
     try:
-        db = connect(settings)
-    except StoreUnavailable as error:
+        db = open_for_load(settings)
+        try:
+            report = load(db, paths, dry_run=args.dry_run, progress=ProgressBar())
+        finally:
+            db.client.close()
+    except (LoadError, StoreUnavailable) as error:
         print(f"spacerace: {error}", file=sys.stderr)
         return 1
-    try:
-        report = load(db, paths, dry_run=args.dry_run, progress=ProgressBar())
-    except LoadError as error:
-        print(f"spacerace: {error}", file=sys.stderr)
-        return 1
-    finally:
-        db.client.close()
+    for note in report.notes:
+        print(note)
     print(report.table())
     verb = "would change" if args.dry_run else "changed"
     steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in report.timings.items())

@@ -25,6 +25,7 @@ from benchmarks.generate import generate
 from benchmarks.scenarios import Row
 from spacerace.loaders.pipeline import load
 from spacerace.store.connection import Document
+from spacerace.store.generations import live
 from tests.wire_server import WireServer
 
 
@@ -107,6 +108,14 @@ def main(argv: list[str] | None = None) -> int:
             generate(loader_missions, loader_seeds, seed=2)
             rows.append(scenarios.loader(server.uri, loader_seeds, loader_missions))
             _say("4 done")
+            rows.append(scenarios.loader_memory(work, 4_000 if args.quick else 95_000))
+            _say("4b done")
+            rows.append(
+                scenarios.pointer_cost(
+                    server.uri, databases[large], args.in_batch, slug, 200 if args.quick else 1000
+                )
+            )
+            _say("6 done")
             rows.append(scenarios.embedded_small_query(200 if args.quick else 1000))
             rows += on_the_wire
             rows.append(
@@ -126,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
 def _a_crewed_mission(uri: str, database: str) -> str:
     client: MongoClient[Document]
     with MongoClient(uri) as client:
-        doc = client[database].missions.find_one({"crewed": True, "crew.1": {"$exists": True}})
+        doc = live(client[database], "missions").find_one(
+            {"crewed": True, "crew.1": {"$exists": True}}
+        )
     if doc is None:
         raise RuntimeError("no crewed mission in the generated data")
     return str(doc["_id"])

@@ -13,11 +13,15 @@ from starlette.routing import Route
 
 from spacerace.api.app import create_app
 from spacerace.store.aio import ServerStore
+from spacerace.store.generations import physical_names
 from spacerace.store.settings import Settings
 
 settings = Settings.from_env()
 app = create_app(settings)
 _bare: dict[str, ServerStore] = {}
+_names: dict[str, str] = {}
+"""Where the dataset's collections are (the pointer, read once, as the API's watch
+keeps it in memory)."""
 
 
 async def bare_mission(request: Request) -> Response:
@@ -27,11 +31,14 @@ async def bare_mission(request: Request) -> Response:
         store = _bare["store"] = ServerStore.open(settings)
     slug = request.query_params["slug"]
     db = store.db
-    mission = await db.missions.find_one({"_slugs": slug}, {"name": 1, "crew": 1})
+    if not _names:
+        _names.update(physical_names(await store.dataset()))
+    missions, persons = db[_names["missions"]], db[_names["persons"]]
+    mission = await missions.find_one({"_slugs": slug}, {"name": 1, "crew": 1})
     answer = None
     if mission is not None:
         ids = [seat["person"] for seat in mission["crew"]]
-        people = {p["_id"]: p async for p in db.persons.find({"_id": {"$in": ids}}, {"name": 1})}
+        people = {p["_id"]: p async for p in persons.find({"_id": {"$in": ids}}, {"name": 1})}
         answer = {
             "name": mission["name"],
             "crew": [

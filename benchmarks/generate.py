@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import orjson
 
-from spacerace.store.layout import BY_NAME
+from spacerace.store.layout import SEEDS, of_sources
 from spacerace.store.text import slugify
 from spacerace.store.vocabulary import EventKind, MissionStatus, OutcomeKind
 
@@ -672,12 +672,12 @@ def generate(missions: int, out: Path, seed: int = 0) -> dict[str, int]:
     finally:
         if collecting:
             gc.enable()
-    for folder in ("sources", *BY_NAME):
+    for folder in ("sources", *of_sources({SEEDS})):
         (out / folder).mkdir(parents=True, exist_ok=True)
     (out / "sources" / "generated.json").write_bytes(
         orjson.dumps(sources, option=orjson.OPT_INDENT_2) + b"\n"
     )
-    for collection in BY_NAME:
+    for collection in of_sources({SEEDS}):
         records = records_of[collection]
         chunks = max(1, math.ceil(len(records) / RECORDS_PER_FILE))
         for chunk in range(chunks):
@@ -686,7 +686,7 @@ def generate(missions: int, out: Path, seed: int = 0) -> dict[str, int]:
             path.write_bytes(_json_list(part))
     return {
         "sources": len(sources),
-        **{name: len(records_of[name]) for name in BY_NAME},
+        **{name: len(records_of[name]) for name in of_sources({SEEDS})},
     }
 
 

@@ -1,4 +1,5 @@
-"""Read, validate the whole input, then write it through `store` in one swap."""
+"""Read, validate the whole input, then write it through `store` in one flip of the
+dataset pointer (`store.generations`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spacerace.loaders import checks
+from spacerace.loaders.astronauts import AstronautLoader
 from spacerace.loaders.documents import build
 from spacerace.loaders.problems import LoadError, Problem
 from spacerace.loaders.records import COLLECTIONS, Loader, Part, RawDataset, SourceDefinition
@@ -16,26 +18,84 @@ from spacerace.loaders.seeds import SeedLoader
 from spacerace.store import writer
 from spacerace.store.connection import StoreDatabase
 from spacerace.store.documents import Document
-from spacerace.store.layout import BY_NAME
+from spacerace.store.generations import live
+from spacerace.store.layout import BY_NAME, SEEDS, of_sources
 from spacerace.store.rules import SOURCE, Rules
 
 SOURCE_RULES = Rules(SOURCE)
 
-LOADERS: list[Loader] = [SeedLoader()]
+LOADERS: list[Loader] = [SeedLoader(), AstronautLoader()]
+
+CURATED = ("persons", "missions")
+"""What loaders that enrich the curated data see of it (`records.Curated`)."""
 
 
-def parts(paths: Iterable[str]) -> tuple[list[Part], list[Problem]]:
+class CuratedView:
+    """The curated persons and missions for the loaders that enrich them: built from
+    the seeds of this load when it has them, else read from the live dataset."""
+
+    def __init__(self, db: StoreDatabase | None) -> None:
+        self.db = db
+        self.parts: list[Part] = []
+        self._docs: dict[str, list[Document]] = {}
+
+    def persons(self) -> list[Document]:
+        return self._of("persons")
+
+    def missions(self) -> list[Document]:
+        return self._of("missions")
+
+    def _of(self, name: str) -> list[Document]:
+        if name not in self._docs:
+            self._docs.update(self._read())
+        return self._docs[name]
+
+    def _read(self) -> dict[str, list[Document]]:
+        if self.parts:
+            plain = [part for part in self.parts if part.kind in ("sources", *CURATED)]
+            sources = index(part.read() for part in plain if part.kind == "sources")
+            found: dict[str, list[Document]] = {name: [] for name in CURATED}
+            for part in plain:
+                if part.kind in CURATED:
+                    built, _ = documents(part.read(), sources, check=False)
+                    found[part.kind] += built[part.kind]
+            return found
+        if self.db is None:
+            return {name: [] for name in CURATED}
+        with writer.step("reading the stored persons and missions", writer.SHORT_TIMEOUT):
+            return {name: list(live(self.db, name).find({})) for name in CURATED}
+
+
+def parts(
+    paths: Iterable[str], db: StoreDatabase | None = None
+) -> tuple[list[Part], list[Problem]]:
     """The input under `paths`, a part (file) at a time, each for the loader that
-    knows its format."""
+    knows its format; parts that need the curated data come last."""
+    found, _, problems = _parts(paths, db)
+    return found, problems
+
+
+def _parts(
+    paths: Iterable[str], db: StoreDatabase | None
+) -> tuple[list[Part], set[str], list[Problem]]:
+    """The parts, the sources they belong to, and the paths no loader reads."""
+    curated = CuratedView(db)
     found: list[Part] = []
+    sources: set[str] = set()
     problems: list[Problem] = []
     for path in paths:
         loader = next((loader for loader in LOADERS if loader.accepts(path)), None)
         if loader is None:
-            problems.append(Problem(path, 0, "", "", "is not a seeds folder or file"))
+            problems.append(
+                Problem(path, 0, "", "", "is not a seeds folder or file, nor a known dataset")
+            )
         else:
-            found += loader.parts(path)
-    return found, problems
+            found += loader.parts(path, curated)
+            sources.add(loader.source)
+    if SEEDS in sources:
+        curated.parts = [part for part in found if not part.curated]
+    found.sort(key=lambda part: part.curated)
+    return found, sources, problems
 
 
 def read(paths: Iterable[str]) -> RawDataset:
@@ -114,7 +174,9 @@ def prepare(raw: RawDataset) -> dict[str, list[Document]]:
     built, problems = documents(raw, idx)
     if idx.problems or problems:
         raise LoadError(idx.problems + problems)
-    return built
+    # Every collection of the seeds (empty ones too), and another source's
+    # collections where the input has them.
+    return {name: docs for name, docs in built.items() if docs or BY_NAME[name].source == SEEDS}
 
 
 def load(
@@ -124,29 +186,43 @@ def load(
     dry_run: bool = False,
     progress: writer.Progress | None = None,
 ) -> writer.LoadReport:
-    """Validate everything under `paths`, then make the store hold exactly that.
+    """Validate everything under `paths`, then make the collections of the sources
+    it holds (seeds, the astronaut dataset) hold exactly that; other sources'
+    collections are left as they are.
 
     The input is read a part (file) at a time, three times: for its sources and
     slugs, to check every record and hash its document, and (only for collections
-    that change) to stream the documents into staging. Memory stays bounded by
-    the largest file, not by the whole input.
+    that change) to stream the documents into a new generation. Memory grows with
+    the largest file, not with the whole input.
     """
-    found, problems = parts(paths)
+    found, sources, problems = _parts(paths, db)
     timings: dict[str, float] = {}
     timer = writer.Timer(timings)
-    hashes: dict[str, dict[str, str]] = {name: {} for name in COLLECTIONS}
+    replaced = of_sources(sources)
+    hashes: dict[str, dict[str, str]] = {name: {} for name in replaced}
     with paused_gc():
         with timer("read"):
             idx = index(part.read() for part in found)
         problems += idx.problems
+        # References into collections this load leaves alone are checked against
+        # what is stored.
+        for name in _referenced(replaced):
+            if name not in replaced:
+                idx.known[name] = writer.live_ids(db, name)
+        writer.checkpoint("validate")
+        notes: list[str] = []
         with timer("validate"):
             for part in found:
                 if part.kind == "sources":
                     continue
-                built, part_problems = documents(part.read(), idx)
+                raw = part.read()
+                notes += raw.notes
+                built, part_problems = documents(raw, idx)
                 problems += part_problems
                 for name, docs in built.items():
-                    hashes[name].update((doc["_id"], doc["_hash"]) for doc in docs)
+                    if name in hashes:
+                        hashes[name].update((doc["_id"], doc["_hash"]) for doc in docs)
+                del raw, built  # one part in memory at a time, not two
     if problems:
         raise LoadError(problems)
 
@@ -162,9 +238,17 @@ def load(
                     raise LoadError([Problem("", 0, where, "", "changed on disk during the load")])
                 yield doc
 
-    report = writer.plan(db, hashes) if dry_run else writer.write(db, hashes, stream, progress)
+    if dry_run:
+        report = writer.plan(db, hashes)
+    else:
+        report = writer.write(db, hashes, stream, progress, sources=sorted(sources))
     report.timings = {**timings, **report.timings}
+    report.notes = list(dict.fromkeys(notes))
     return report
+
+
+def _referenced(collections: Iterable[str]) -> set[str]:
+    return {target for name in collections for target in BY_NAME[name].references.values()}
 
 
 @contextmanager

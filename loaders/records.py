@@ -53,11 +53,14 @@ class RawDataset:
     records: list[Record] = field(default_factory=list)
     sources: list[SourceDefinition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the loader reports beside the records (a reconciliation report)."""
 
     def extend(self, other: RawDataset) -> None:
         self.records += other.records
         self.sources += other.sources
         self.problems += other.problems
+        self.notes += other.notes
 
 
 @dataclass(frozen=True)
@@ -68,12 +71,30 @@ class Part:
 
     kind: str
     read: Callable[[], RawDataset]
+    curated: bool = False
+    """Whether reading it needs the curated data (`Curated`): such parts are read
+    after the others have been indexed."""
+
+
+class Curated(Protocol):
+    """The curated persons and missions, in their stored form, as a loader that
+    enriches them sees them: from the seeds of the same load, or else from the
+    database's live dataset."""
+
+    def persons(self) -> list[dict[str, Any]]: ...
+
+    def missions(self) -> list[dict[str, Any]]: ...
 
 
 class Loader(Protocol):
     """Reads one source format into records. Seed files are the first; public
-    datasets plug in here."""
+    datasets plug in here.
+
+    `source` names the source it reads (`store.layout.Collection.source`): a load
+    replaces exactly the collections of the sources it was given."""
+
+    source: str
 
     def accepts(self, path: str) -> bool: ...
 
-    def parts(self, path: str) -> list[Part]: ...
+    def parts(self, path: str, curated: Curated) -> list[Part]: ...

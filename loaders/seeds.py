@@ -11,15 +11,13 @@ from typing import Any
 import orjson
 import yaml
 
+from spacerace.loaders import yamlstream
 from spacerace.loaders.problems import Problem
-from spacerace.loaders.records import COLLECTIONS, Part, RawDataset, Record, SourceDefinition
+from spacerace.loaders.records import Curated, Part, RawDataset, Record, SourceDefinition
+from spacerace.loaders.yamlstream import Parsed
+from spacerace.store.layout import SEEDS, of_sources
 
-try:
-    _YamlLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _YamlLoader = yaml.SafeLoader
-
-FOLDERS = ("sources", *COLLECTIONS)
+FOLDERS = ("sources", *of_sources({SEEDS}))
 SUFFIXES = {".yaml", ".yml", ".json"}
 
 
@@ -27,13 +25,15 @@ class SeedLoader:
     """Reads a seeds folder (sources/, programs/, missions/, persons/, events/)
     or a single YAML or JSON file inside one of those folders."""
 
+    source = SEEDS
+
     def accepts(self, path: str) -> bool:
         target = Path(path)
         if target.is_dir():
             return any((target / folder).is_dir() for folder in FOLDERS)
         return target.suffix in SUFFIXES and target.parent.name in FOLDERS
 
-    def parts(self, path: str) -> list[Part]:
+    def parts(self, path: str, curated: Curated | None = None) -> list[Part]:
         """One part per file, sources first."""
         target = Path(path)
         files = (
@@ -58,22 +58,20 @@ class _Unreadable(Exception):
 
 
 class _Lines:
-    """Where each top-level entry of a parsed file starts. YAML keeps its node tree
-    for that; a JSON file has no positions (orjson gives none), so every line is 0
-    and problems name the file, record index and slug instead."""
+    """Where each top-level entry of a parsed file starts. A JSON file has no
+    positions (orjson gives none), so every line is 0 and problems name the file,
+    record index and slug instead."""
 
-    def __init__(self, node: Any = None) -> None:
-        self._node = node
+    def __init__(self, parsed: Parsed | None = None) -> None:
+        self._parsed = parsed
 
     def of_keys(self) -> dict[Any, int]:
-        if self._node is None:
-            return {}
-        return {key_node.value: key_node.start_mark.line + 1 for key_node, _ in self._node.value}
+        return dict(self._parsed.key_lines) if self._parsed else {}
 
     def of_items(self, count: int) -> list[int]:
-        if self._node is None:
+        if self._parsed is None or len(self._parsed.item_lines) != count:
             return [0] * count
-        return [item_node.start_mark.line + 1 for item_node in self._node.value]
+        return list(self._parsed.item_lines)
 
 
 def read_file(file: Path) -> RawDataset:
@@ -119,22 +117,18 @@ def _read_records(kind: str, name: str, lines: _Lines, data: Any, dataset: RawDa
 
 
 def _parse_yaml(file: Path) -> tuple[Any, _Lines]:
-    """The data a YAML file holds, and its node tree for line numbers."""
+    """The data a YAML file holds, and where its entries start (see `yamlstream`)."""
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
+        with file.open("rb") as stream:  # read by the parser a chunk at a time
+            parsed = yamlstream.parse(stream)
+    except yaml.reader.ReaderError as error:
         raise _Unreadable(0, f"is not UTF-8: {error}") from None
-    try:
-        loader = _YamlLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+    except yamlstream.YamlRefused as error:
+        raise _Unreadable(error.line, error.message) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise _Unreadable(mark.line + 1 if mark else 0, f"is not valid YAML: {error}") from None
-    return data, _Lines(node)
+    return parsed.data, _Lines(parsed)
 
 
 def _parse_json(file: Path) -> tuple[Any, _Lines]:

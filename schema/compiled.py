@@ -415,6 +415,27 @@ async def _reference(run: Run, step: Step, objs: Objects) -> list[Any]:
     return await run.complete_optional(step.plan, [found.get(k) if k else None for k in keys])
 
 
+async def _related(run: Run, step: Step, objs: Objects) -> list[Any]:
+    spec = step.spec
+    assert isinstance(spec, kinds.Related)
+    if step.data is _item:
+        pairs = [(obj[0], obj[1]) for obj in objs]
+    else:
+        pairs = [(obj, None) for obj in objs]
+    slugs = [spec.slug_of(data, parent) for data, parent in pairs]
+    found = await run.load(spec.collection, (s for s in slugs if s), spec.fields)
+    value = spec.value
+    values = [
+        value(data, found.get(slug) if slug else None)
+        for (data, _), slug in zip(pairs, slugs, strict=True)
+    ]
+    if spec.objects:
+        return await run.complete_lists(step.plan, [v or [] for v in values])
+    if step.serialize is not None:
+        values = [None if v is None else step.serialize(v) for v in values]
+    return values
+
+
 async def _listing(run: Run, step: Step, objs: Objects) -> list[Any]:
     spec = step.spec
     assert isinstance(spec, kinds.Listing)
@@ -546,6 +567,7 @@ HANDLERS: dict[type[FieldSpec], Handler] = {
     kinds.Parent: _parent,
     kinds.Siblings: _siblings,
     kinds.Reference: _reference,
+    kinds.Related: _related,
     kinds.Listing: _listing,
     kinds.ItemsReferencing: _items_referencing,
     kinds.Lookup: _lookup,

@@ -32,6 +32,7 @@ from graphql import (
     GraphQLNamedType,
     GraphQLObjectType,
     get_named_type,
+    is_object_type,
 )
 from strawberry.types.base import StrawberryObjectDefinition
 
@@ -544,6 +545,85 @@ class Reference(FieldSpec):
         return Obj(self.target, doc) if doc is not None else None
 
 
+class Related(FieldSpec):
+    """A value kept for this object in another collection, in the document whose
+    `_id` is the object's slug (for an item, its parent document's slug): another
+    source's contribution, such as the astronaut dataset's hours.
+
+    `within` picks, inside that document, the item of the list `within` whose
+    `match` equals this item's `on` (a crew seat's hours: the seat of the mission's
+    `mission_hours` document whose person is the seat's person). `own` puts the
+    object's own stored list first (a mission's claims, then the dataset's). A
+    value of an object type (a claim) comes out as such objects. The documents are
+    read by key: batched per request (DataLoader), one read per level (compiled)."""
+
+    is_async = True
+
+    def __init__(
+        self,
+        collection: Collection,
+        key: str,
+        *,
+        within: str | None = None,
+        match: str = "",
+        on: str = "",
+        own: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.collection = collection
+        self.key = key
+        self.within = within
+        self.match = match
+        self.on = on
+        self.own = own
+        self.objects = False
+        self.parented = False
+
+    def bind(self, owner: str, graphql_field: GraphQLField) -> None:
+        super().bind(owner, graphql_field)
+        self.objects = is_object_type(get_named_type(graphql_field.type))
+        self.parented = type_spec(owner).parented
+        if self.within is not None and not (self.parented and self.on):
+            raise TypeError(f"{owner}: `within` needs an item type and `on`")
+
+    def reads(self) -> tuple[str, ...]:
+        return tuple(k for k in (self.own, self.on or None) if k)
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """What the related documents must hold."""
+        return frozenset({self.within or self.key})
+
+    def slug_of(self, data: Document, parent: Document | None) -> Any:
+        """The `_id` of the related document: the object's slug, or its parent's."""
+        holder = parent if self.parented else data
+        return holder["_id"] if holder is not None else None
+
+    def value(self, data: Document, related: Document | None) -> Any:
+        """The field's value for an object (its stored data) given its related document."""
+        found: Any = None
+        if related is not None:
+            if self.within is None:
+                found = related.get(self.key)
+            else:
+                mine = data.get(self.on)
+                items = related.get(self.within) or []
+                item = next((i for i in items if i[self.match] == mine), None)
+                found = item.get(self.key) if item is not None else None
+        if self.own is not None:
+            return [*(data.get(self.own) or []), *(found or [])]
+        return found
+
+    async def resolve(self, root: Obj, info: Any, args: dict[str, Any]) -> Any:
+        parent = root.parent.data if root.parent is not None else None
+        slug = self.slug_of(root.data, parent)
+        related = await _context(info).by_key(self.collection).load(slug) if slug else None
+        value = self.value(root.data, related)
+        if self.objects:
+            return [Obj(self.target, item) for item in value or []]
+        return value
+
+
 class Listing(FieldSpec):
     """A page of a collection's documents (pagination, filter, order), either all
     of them (a root list) or those whose `via` names the object (a relation)."""
@@ -869,6 +949,20 @@ def siblings(description: str, *, match: str, on: str) -> Any:
 
 def reference(name: str, description: str) -> Any:
     return Reference(name).field(description)
+
+
+def related(
+    collection: Collection,
+    key: str,
+    description: str,
+    *,
+    within: str | None = None,
+    match: str = "",
+    on: str = "",
+    own: str | None = None,
+) -> Any:
+    """A value another collection keeps for this object (see `Related`)."""
+    return Related(collection, key, within=within, match=match, on=on, own=own).field(description)
 
 
 def relation(description: str, *, via: str, args: Sequence[Arg], order: Order) -> Any:

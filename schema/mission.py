@@ -15,7 +15,7 @@ from spacerace.schema.enums import MISSION_ORDERS, MissionOrder, MissionStatus, 
 from spacerace.schema.fields import Filters, ItemMatch, Ordering, entity
 from spacerace.schema.outcome import Outcome
 from spacerace.schema.scalars import PartialDate
-from spacerace.store.layout import MISSIONS
+from spacerace.store.layout import MISSION_HOURS, MISSIONS
 from spacerace.store.paging import BY_DATE
 
 if TYPE_CHECKING:
@@ -86,7 +86,14 @@ class Mission(Node):
             )
         ],
     )
-    claims: list[Claim] = fields.embedded("claims", CLAIMS)
+    claims: list[Claim] = fields.related(
+        MISSION_HOURS,
+        "claims",
+        CLAIMS + " The curated record's own come first, then those where the Astronaut "
+        "database disagrees with it about this mission (crew, launch year, a seat's "
+        "flight hours or EVA duration), each value with its sources.",
+        own="claims",
+    )
     sources: list[Source] = fields.embedded("sources", "Where its facts come from.")
 
 

@@ -13,7 +13,7 @@ from spacerace.schema.crew import CrewMember
 from spacerace.schema.fields import Filters, entity
 from spacerace.schema.outcome import Outcome
 from spacerace.schema.scalars import PartialDate
-from spacerace.store.layout import PERSONS
+from spacerace.store.layout import PERSON_HOURS, PERSONS
 from spacerace.store.paging import BY_DATE, BY_NAME
 
 
@@ -45,9 +45,12 @@ class Person(Node):
         where={"launched": True},
         order=BY_DATE,
     )
-    career_hours: float | None = fields.key(
+    career_hours: float | None = fields.related(
+        PERSON_HOURS,
         "careerHours",
-        "Hours in space over the whole career, later flights included, where a source gives it.",
+        "Hours in space over the whole career, flights after 1975 included, as the "
+        "Astronaut database (Stavnichuk & Corlett 2020) gives them; null for people it "
+        "does not list.",
     )
     outcomes: list[Outcome] = fields.items_referencing(
         "Every mission outcome that involves this person, oldest first.",
@@ -55,7 +58,13 @@ class Person(Node):
         where={},
         order=BY_DATE,
     )
-    claims: list[Claim] = fields.embedded("claims", CLAIMS)
+    claims: list[Claim] = fields.related(
+        PERSON_HOURS,
+        "claims",
+        CLAIMS + " The curated record's own come first, then those where the Astronaut "
+        "database disagrees with it (each value with its sources).",
+        own="claims",
+    )
     sources: list[Source] = fields.embedded("sources", "Where their facts come from.")
 
 

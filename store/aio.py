@@ -19,10 +19,8 @@ from pymongo.database import Database
 from pymongo.errors import ConnectionFailure, ExecutionTimeout, ServerSelectionTimeoutError
 
 from spacerace.store.connection import Document, StoreUnavailable, client_options, database_name
+from spacerace.store.generations import DATASET, META
 from spacerace.store.settings import Settings
-
-META, DATASET = "meta", "dataset"
-"""Where the loaded dataset's version is kept (written by `store.writer`)."""
 
 Filter = Mapping[str, Any]
 FIRST_BATCH = 100_000
@@ -51,6 +49,11 @@ class AsyncStore(Protocol):
 
     async def dataset_version(self) -> str | None:
         """The version of the loaded dataset (see `store.writer.version_of`)."""
+        ...
+
+    async def dataset(self) -> Document | None:
+        """The pointer document: the version and where each collection lives now
+        (see `store.generations`); None before any load."""
         ...
 
     async def ping(self) -> None: ...
@@ -115,9 +118,12 @@ class ServerStore:
             return await self.db[collection].estimated_document_count()
 
     async def dataset_version(self) -> str | None:
+        found = await self.dataset()
+        return str(found["version"]) if found and found.get("version") else None
+
+    async def dataset(self) -> Document | None:
         async with _reachable():
-            found = await self.db[META].find_one({"_id": DATASET})
-        return str(found["version"]) if found else None
+            return await self.db[META].find_one({"_id": DATASET})
 
     async def ping(self) -> None:
         async with _reachable():
@@ -159,8 +165,12 @@ class EmbeddedStore:
         return int(self.db[collection].estimated_document_count())
 
     async def dataset_version(self) -> str | None:
-        found = self.db[META].find_one({"_id": DATASET})
-        return str(found["version"]) if found else None
+        found = await self.dataset()
+        return str(found["version"]) if found and found.get("version") else None
+
+    async def dataset(self) -> Document | None:
+        found: Document | None = self.db[META].find_one({"_id": DATASET})
+        return found
 
     async def ping(self) -> None:
         return None

@@ -39,7 +39,8 @@ def build(kind: Collection, data: Mapping[str, Any]) -> tuple[Document, list[Fin
     for key, value in list(doc.items()):
         if isinstance(value, list):
             doc[key] = list(value)
-    _derive(kind, doc, problems)
+    if kind.lookups:
+        _derive(kind, doc, problems)
     doc["_hash"] = content_hash(doc)
     return doc, problems
 

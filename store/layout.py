@@ -43,6 +43,14 @@ from spacerace.store.vocabulary import EventKind, MissionStatus
 UNKNOWN_DATE = "9999-12-31"
 """Where documents without a date sort: after every dated one."""
 
+SEEDS = "seeds"
+"""The curated dataset (`seeds/`): the source of the collections that are not
+another source's contribution."""
+ASTRONAUT_DATABASE = "astronaut-database"
+"""The Astronaut database (Stavnichuk & Corlett 2020), loaded by `loaders.astronauts`:
+its contribution lives in collections of its own, so loading it never touches
+what the seeds wrote, and loading the seeds never touches it."""
+
 
 @dataclass(frozen=True)
 class Span:
@@ -87,6 +95,13 @@ class Collection:
     """Indexes beyond the look-ups every collection has (by slug, in either order)."""
     filters: Mapping[str, Filter] = field(default_factory=dict)
     searchable: bool = True
+    source: str = SEEDS
+    """The source whose loads write it: a load replaces the collections of the
+    sources it reads and leaves every other collection as it is."""
+    lookups: bool = True
+    """Whether its documents are things with names (slugs, names, search and sort
+    keys derived, and indexed). A source's contribution to another collection's
+    documents (`mission_hours`) has none: it is read by `_id` only."""
 
     @property
     def rules(self) -> Rules:
@@ -94,7 +109,7 @@ class Collection:
 
     @property
     def all_indexes(self) -> list[IndexModel]:
-        return [*_COMMON_INDEXES, *self.indexes]
+        return [*_COMMON_INDEXES, *self.indexes] if self.lookups else list(self.indexes)
 
     def where(self, **values: Any) -> Where:
         """A condition built from this collection's filters (None values are left out)."""
@@ -361,15 +376,71 @@ LAUNCH_SITES = Collection(
 )
 
 
-KINDS: tuple[Collection, ...] = (PROGRAMS, MISSIONS, PERSONS, EVENTS, LAUNCH_SITES)
+HOURS = {"bsonType": ["double", "int", "null"], "minimum": 0}
+SEAT_HOURS = record(
+    ["person", "flightHours", "evaHours"],
+    {"person": pattern(SLUG), "flightHours": HOURS, "evaHours": HOURS},
+)
+
+MISSION_HOURS = Collection(
+    name="mission_hours",
+    singular="mission's hours",
+    properties={"seats": list_of(SEAT_HOURS)},
+    required=("seats",),
+    defaults={"seats": [], "claims": []},
+    # `_id` is the mission's slug. The hours of each crew seat, and the claims
+    # where the dataset and the curated data disagree about the mission (crew,
+    # year, hours, EVA durations): `Mission.claims` shows them beside the
+    # mission's own, `CrewMember.flightHours`/`evaHours` read the seats.
+    references={"slug": "missions", "seats[].person": "persons"},
+    names=(),
+    searchable=False,
+    source=ASTRONAUT_DATABASE,
+    lookups=False,
+)
+
+PERSON_HOURS = Collection(
+    name="person_hours",
+    singular="person's career hours",
+    properties={"careerHours": HOURS},
+    required=("careerHours",),
+    defaults={"careerHours": None, "claims": []},
+    # `_id` is the person's slug: `Person.careerHours`, and the claims where the
+    # dataset disagrees with the curated person (year of birth), beside theirs.
+    references={"slug": "persons"},
+    names=(),
+    searchable=False,
+    source=ASTRONAUT_DATABASE,
+    lookups=False,
+)
+
+
+KINDS: tuple[Collection, ...] = (
+    PROGRAMS,
+    MISSIONS,
+    PERSONS,
+    EVENTS,
+    LAUNCH_SITES,
+    MISSION_HOURS,
+    PERSON_HOURS,
+)
 """Every collection, in the order loads read and write them."""
 BY_NAME: dict[str, Collection] = {kind.name: kind for kind in KINDS}
 
 
+def of_sources(sources: set[str] | frozenset[str]) -> list[str]:
+    """The collections the given sources write, in load order."""
+    return [kind.name for kind in KINDS if kind.source in sources]
+
+
 def _schema(kind: Collection) -> Schema:
-    properties = {**COMMON, **kind.properties}
+    common = (
+        COMMON if kind.lookups else {k: COMMON[k] for k in ("_id", "claims", "sources", "_hash")}
+    )
+    properties = {**common, **kind.properties}
     spans = [name for span in kind.spans for name in (span.start, span.end)]
-    required = ["_id", *kind.required, "claims", "sources", *DERIVED]
+    derived = DERIVED if kind.lookups else ["_hash"]
+    required = ["_id", *kind.required, "claims", "sources", *derived]
     return record(list(dict.fromkeys([*required, *spans])), properties)
 
 

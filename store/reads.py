@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacerace.store.aio import AsyncStore
-from spacerace.store.dataset import Snapshot
+from spacerace.store.dataset import UNKNOWN, Snapshot
 from spacerace.store.documents import ALWAYS, HIDDEN, Document
 from spacerace.store.filters import Where
 from spacerace.store.layout import BY_NAME, KINDS, Collection
@@ -47,8 +47,21 @@ class Reader:
 
     def __init__(self, store: AsyncStore, snapshot: Snapshot | None = None) -> None:
         self.store = store
-        self.snapshot = snapshot or Snapshot(None)
+        self.snapshot = snapshot or UNKNOWN
         self._sizes: dict[str, int] = {}
+        self._pointer: asyncio.Future[Document | None] | None = None
+
+    async def resolve(self) -> Snapshot:
+        """The snapshot this reader reads through. An unknown one (none given, or the
+        API's watch has not read the pointer yet) is read here, once: concurrent
+        reads of one request share that one read, so they see one dataset."""
+        if not self.snapshot.known:
+            if self._pointer is None:
+                self._pointer = asyncio.ensure_future(self.store.dataset())
+            pointer = await self._pointer
+            if not self.snapshot.known:
+                self.snapshot = Snapshot.of(pointer)
+        return self.snapshot
 
     def _physical(self, collection: str) -> str:
         return self.snapshot.physical(collection)
@@ -57,12 +70,14 @@ class Reader:
         self, kind: Collection, keys: Sequence[str], fields: Fields = None
     ) -> list[Document | None]:
         """Documents by slug, in the order asked, None where there is none."""
+        await self.resolve()
         found = await self._find_in(kind, "_id", keys, fields=fields)
         by_id = {doc["_id"]: doc for doc in found}
         return [by_id.get(key) for key in keys]
 
     async def by_slug(self, kind: Collection, slug: str, fields: Fields = None) -> Document | None:
         """A document by its slug or by the slug of one of its other names."""
+        await self.resolve()
         found = await self.store.find(
             self._physical(kind.name), {"_slugs": slug}, projection=projection(fields), limit=2
         )
@@ -77,6 +92,7 @@ class Reader:
         fields: Fields = None,
     ) -> Page:
         """A page of the documents that match, in `order`, after `cursor`."""
+        await self.resolve()
         query = where.query
         if cursor is not None:
             query = {"$and": [query, after(order, cursor)]} if query else after(order, cursor)
@@ -90,6 +106,7 @@ class Reader:
         return Page(found[:first], has_next=len(found) > first)
 
     async def count(self, where: Where) -> int:
+        await self.resolve()
         return await self.store.count(self._physical(where.collection), where.query)
 
     async def referencing(
@@ -103,6 +120,7 @@ class Reader:
         """For each key, the matching documents whose field `via` (`program`,
         `crew.person`) holds it, in `order`; a document holding several keys is
         under each."""
+        await self.resolve()
         kind = BY_NAME[where.collection]
         found = await self._find_in(kind, via, keys, where.query, order.sort, fields)
         groups: dict[str, list[Document]] = defaultdict(list)
@@ -113,6 +131,7 @@ class Reader:
 
     async def search(self, text: str, limit: int) -> list[tuple[Collection, Document]]:
         """Documents whose names, aliases or summary contain `text`, best matches first."""
+        await self.resolve()
         folded = fold(text)
         if not folded or limit == 0:
             return []

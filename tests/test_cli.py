@@ -22,7 +22,13 @@ from tests.wire_server import WireServer
 def test_load_dry_run_on_the_bundled_seeds(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["load", "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "collection    inserted   updated  unchanged  deleted" in out
+    assert out.splitlines()[0].split() == [
+        "collection",
+        "inserted",
+        "updated",
+        "unchanged",
+        "deleted",
+    ]
     assert "documents would change." in out
 
 
@@ -56,7 +62,9 @@ def test_an_unreachable_server_is_reported(
     monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:9/")
     monkeypatch.setenv("MONGODB_TIMEOUT_MS", "200")
     assert main(["load"]) == 1
-    assert "cannot reach MongoDB at mongodb://127.0.0.1:9/" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "spacerace: cannot reach the MongoDB server of MONGODB_URI within 200 ms" in err
+    assert "127.0.0.1" not in err  # no URI, so no credentials either
 
 
 def test_help_names_both_commands(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,13 +13,15 @@ from spacerace.loaders import pipeline
 from spacerace.loaders.pipeline import load
 from spacerace.loaders.problems import LoadError
 from spacerace.store import writer
+from spacerace.store.generations import Pointer, live, live_names
 from spacerace.store.layout import BY_NAME
 
 Document = dict[str, Any]
 
 
 def snapshot(db: Database[Document]) -> dict[str, list[Document]]:
-    return {name: list(db[name].find().sort("_id")) for name in BY_NAME}
+    """Every document of the live dataset, as readers see it (through the pointer)."""
+    return {name: list(live(db, name).find().sort("_id")) for name in BY_NAME}
 
 
 def edit(path: Path, change: Any) -> None:
@@ -32,10 +34,10 @@ def test_first_load_inserts_everything(db: Database[Document], seeds: Path) -> N
     report = load(db, [str(seeds)])
     counts = report.counts
     assert report.written
-    assert counts["missions"].inserted == db.missions.count_documents({}) > 50
-    assert counts["persons"].inserted == db.persons.count_documents({}) > 50
+    assert counts["missions"].inserted == live(db, "missions").count_documents({}) > 50
+    assert counts["persons"].inserted == live(db, "persons").count_documents({}) > 50
     assert all(c.updated == c.deleted == c.unchanged == 0 for c in counts.values())
-    assert db.missions.find_one({"_id": "voskhod-2"})["program"] == "voskhod"
+    assert live(db, "missions").find_one({"_id": "voskhod-2"})["program"] == "voskhod"
 
 
 def test_second_load_of_the_same_input_changes_nothing(db: Database[Document], seeds: Path) -> None:
@@ -68,7 +70,7 @@ def test_changing_one_record_changes_only_that_record(db: Database[Document], se
         if doc != old
     ]
     assert changed == [("missions", "voskhod-2")]
-    assert db.missions.find_one({"_id": "voskhod-2"})["summary"] == "An edited summary."
+    assert live(db, "missions").find_one({"_id": "voskhod-2"})["summary"] == "An edited summary."
 
 
 def test_removed_record_is_deleted(db: Database[Document], seeds: Path) -> None:
@@ -78,12 +80,12 @@ def test_removed_record_is_deleted(db: Database[Document], seeds: Path) -> None:
         "  status: PLANNED\n  sources: [wikipedia-space-race]\n"
     )
     load(db, [str(seeds)])
-    assert db.missions.find_one({"_id": "test-flight"})["status"] == "PLANNED"
+    assert live(db, "missions").find_one({"_id": "test-flight"})["status"] == "PLANNED"
     extra.unlink()
     report = load(db, [str(seeds)])
     assert report.counts["missions"].deleted == 1
     assert report.changes == 1
-    assert db.missions.find_one({"_id": "test-flight"}) is None
+    assert live(db, "missions").find_one({"_id": "test-flight"}) is None
 
 
 def test_broken_input_is_rejected_whole_and_previous_data_stays(
@@ -169,10 +171,18 @@ def test_a_load_that_dies_before_the_swap_leaves_previous_data(
         load(db, [str(seeds)])
     assert staged == ["missions"]
     assert snapshot(db) == before
+    left = set(db.list_collection_names()) - set(live_names(db).values())
+    assert any(name.startswith("missions__g") for name in left)
     monkeypatch.undo()
     report = load(db, [str(seeds)])
     assert report.counts["missions"].updated == 1
-    assert "missions" + writer.STAGING_SUFFIX not in db.list_collection_names()
+    assert report.dropped == sorted(left - {"meta"})
+    # What is left beside the live dataset: only the generation the re-run retired,
+    # kept readable for requests that began on it.
+    extra = set(db.list_collection_names()) - set(live_names(db).values()) - {"meta"}
+    assert extra == {"missions__g1"}
+    (retired,) = Pointer.read(db).retired
+    assert retired["collection"] == "missions__g1"
 
 
 def test_dry_run_reports_and_writes_nothing(db: Database[Document], seeds: Path) -> None:
@@ -184,15 +194,16 @@ def test_dry_run_reports_and_writes_nothing(db: Database[Document], seeds: Path)
 
 def test_load_creates_indexes(db: Database[Document], seeds: Path) -> None:
     load(db, [str(seeds)])
-    assert "crew_person" in db.missions.index_information()
-    assert "date_order" in db.events.index_information()
+    assert "crew_person" in live(db, "missions").index_information()
+    assert "date_order" in live(db, "events").index_information()
 
 
 def test_the_report_times_each_step(db: Database[Document], seeds: Path) -> None:
     report = load(db, [str(seeds)])
-    assert set(report.timings) == {"read", "validate", "insert", "indexes", "swap", "rules"}
+    steps = {"read", "validate", "cleanup", "insert", "indexes", "rules", "flip"}
+    assert set(report.timings) == steps
     assert all(seconds >= 0 for seconds in report.timings.values())
-    assert set(load(db, [str(seeds)]).timings) == {"read", "validate", "rules"}
+    assert set(load(db, [str(seeds)]).timings) == {"read", "validate", "cleanup", "rules"}
 
 
 def test_input_that_changes_during_the_load_is_not_swapped_in(

@@ -45,9 +45,9 @@ from graphql import (
 from hypothesis import strategies as st
 from pymongo.database import Database
 
-from spacerace.schema.fields import entity_of
+from spacerace.schema.fields import entities
 from spacerace.schema.ids import global_id
-from spacerace.store.layout import KINDS
+from spacerace.store.generations import live
 from spacerace.store.paging import BY_DATE, BY_DATE_DESC, BY_NAME, encode_cursor
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
@@ -69,10 +69,11 @@ class Values:
         cursors: list[str] = []
         names: list[str] = []
         by_collection: dict[str, list[str]] = {}
-        for kind in KINDS:
-            entity = entity_of(kind).name
+        for spec in entities():
+            kind, entity = spec.collection, spec.name
+            assert kind is not None
             shown = {"_id": 1, "_slugs": 1, "_sortDate": 1, "_sortName": 1, "name": 1, "title": 1}
-            docs = list(db[kind.name].find({}, shown))
+            docs = list(live(db, kind.name).find({}, shown))
             by_collection[kind.name] = [d["_id"] for d in docs]
             slugs += [s for d in docs for s in d["_slugs"]]
             ids += [global_id(entity, d["_id"]) for d in docs[:40]]

@@ -15,6 +15,7 @@ from pymongo import MongoClient, monitoring
 from spacerace.loaders.pipeline import load
 from spacerace.schema.gate import Gate, Request
 from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
+from spacerace.store.dataset import Snapshot
 from spacerace.store.reads import Reader
 from spacerace.store.settings import BUNDLED_SEEDS, Settings
 from tests.wire_server import WireServer
@@ -86,7 +87,10 @@ class CommandCounter(monitoring.CommandListener):
         self.commands: list[str] = []
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
-        if event.command_name in {"find", "count", "aggregate", "getMore"}:
+        # The pointer (`meta`) is read by the DatasetWatch, not by requests.
+        if event.command_name in {"find", "count", "aggregate", "getMore"} and (
+            event.command.get(event.command_name) != "meta"
+        ):
             self.commands.append(event.command_name)
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
@@ -98,7 +102,10 @@ class CommandCounter(monitoring.CommandListener):
 
 def run_tree(store: AsyncStore, gate: Gate) -> dict[str, Any]:
     async def main() -> dict[str, Any]:
-        answer = await gate.run(Request(TREE), Reader(store))
+        # As the API does: the snapshot (where each collection lives) is read
+        # beforehand by the process's DatasetWatch, not by the request.
+        snapshot = Snapshot.of(await store.dataset())
+        answer = await gate.run(Request(TREE), Reader(store, snapshot))
         assert answer.errors == [], answer.errors
         assert answer.executor == gate.settings.executor
         assert answer.data is not None

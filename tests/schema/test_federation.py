@@ -4,6 +4,7 @@ gate, answered alike by both executors, one read per entity type."""
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from spacerace.schema import schema
 from spacerace.schema.gate import Answer, Gate, GateSettings, Request
 from spacerace.schema.ids import global_id
 from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
+from spacerace.store.generations import live
 from spacerace.store.reads import Reader
 from spacerace.store.settings import BUNDLED_SEEDS, Settings
 from tests.wire_server import WireServer
@@ -153,7 +155,7 @@ def every_entity(db: Any) -> list[dict[str, str]]:
     }
     out = []
     for collection, type_name in kinds.items():
-        for doc in db[collection].find({}, {"_id": 1}):
+        for doc in live(db, collection).find({}, {"_id": 1}):
             out.append({"__typename": type_name, "slug": doc["_id"]})
             out.append({"__typename": type_name, "id": global_id(type_name, doc["_id"])})
     return out
@@ -215,7 +217,11 @@ def test_one_find_per_type_on_the_wire(wire_server: WireServer, executor: str) -
         finally:
             client.drop_database(name)
     finds = {
-        collection: n for (command, collection), n in commands.found.items() if command == "find"
+        re.sub(r"__g\d+$", "", collection): n
+        for (command, collection), n in commands.found.items()
+        if command == "find"
     }
+    # A reader with no snapshot from the API's watch reads the dataset's pointer once.
+    assert finds.pop("meta", 0) <= 1
     assert finds == dict.fromkeys(("programs", "missions", "persons", "events", "launch_sites"), 1)
     assert not any(command in ("getMore", "aggregate") for command, _ in commands.found)

@@ -4,6 +4,7 @@ tags and the answer cache, for every transport and both executors."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -47,7 +48,10 @@ def run(open_store: Callable[[], AsyncStore], executor: str) -> Callable[..., Ru
             async def main() -> Answer:
                 store = open_store()
                 try:
-                    return await gate.run(request, Reader(store, Snapshot(version)))
+                    # The store's own collections, under the version the test names.
+                    found = Snapshot.of(await store.dataset())
+                    snapshot = dataclasses.replace(found, version=version)
+                    return await gate.run(request, Reader(store, snapshot))
                 finally:
                     await store.close()
 
