@@ -27,8 +27,6 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     execute,
-    parse,
-    validate,
 )
 from graphql.execution.values import VariableValues, get_variable_values
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -36,16 +34,13 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from spacerace.schema import compiled, errors
 from spacerace.schema.context import Context
 from spacerace.schema.errors import code_of, coded
+from spacerace.schema.limits import Cost, Limits, LimitSettings, SettingsError
 from spacerace.store.connection import StoreUnavailable
 from spacerace.store.reads import Reader
 
 log = logging.getLogger("spacerace.gate")
 
 EXECUTORS = ("compiled", "reference")
-
-
-class SettingsError(ValueError):
-    """A gate setting holds a value the service cannot run with."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +53,8 @@ class GateSettings:
     document_cache_bytes: int = 32 * 1024 * 1024
     """SPACERACE_DOCUMENT_CACHE_BYTES: the parsed and validated documents kept,
     estimated from their query text."""
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    """What one request may ask for (`schema.limits`: SPACERACE_MAX_COST and the others)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> GateSettings:
@@ -67,7 +64,7 @@ class GateSettings:
             raise SettingsError(
                 f"SPACERACE_EXECUTOR must be one of {', '.join(EXECUTORS)}, got {executor!r}"
             )
-        return cls(executor=executor)
+        return cls(executor=executor, limits=LimitSettings.from_env(env))
 
 
 @dataclass
@@ -93,6 +90,8 @@ class Answer:
     """Which executor answered; None when the request never reached one."""
     request_error: bool = False
     """True when nothing was executed: the request itself was wrong."""
+    cost: Cost | None = None
+    """What the operation was estimated to return (sent as `extensions.cost`)."""
 
     @property
     def unavailable(self) -> bool:
@@ -105,6 +104,8 @@ class Answer:
             out["data"] = self.data
         if self.errors:
             out["errors"] = [error.formatted for error in self.errors]
+        if self.cost is not None:
+            out["extensions"] = {"cost": self.cost.formatted()}
         return out
 
 
@@ -114,15 +115,19 @@ class _Prepared:
 
     document: DocumentNode | None
     errors: list[GraphQLError]
-    cost: int
+    size: int
+    """About how many bytes it holds (see _DocumentCache)."""
     plans: dict[str | None, compiled.Plan | compiled.Unsupported] = field(default_factory=dict)
 
 
 class _DocumentCache:
     """Parsed and validated documents by query text, bounded by an estimate of the
-    memory they hold (the text's length, times what an AST costs per character)."""
+    memory they hold: the text's length times what an AST, its validation and its
+    plans cost per character (measured with tracemalloc by tests/schema/test_limits.py:
+    70 to 190 bytes), or for a refused document, its text and its errors."""
 
-    AST_BYTES_PER_CHARACTER = 40
+    AST_BYTES_PER_CHARACTER = 200
+    ERROR_BYTES = 2_000
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -136,13 +141,13 @@ class _DocumentCache:
         return found
 
     def put(self, query: str, prepared: _Prepared) -> None:
-        if prepared.cost > self.max_bytes:
+        if prepared.size > self.max_bytes:
             return
         self._entries[query] = prepared
-        self.bytes += prepared.cost
+        self.bytes += prepared.size
         while self.bytes > self.max_bytes:
             _, evicted = self._entries.popitem(last=False)
-            self.bytes -= evicted.cost
+            self.bytes -= evicted.size
 
 
 class Gate:
@@ -151,6 +156,7 @@ class Gate:
     def __init__(self, schema: GraphQLSchema, settings: GateSettings | None = None) -> None:
         self.schema = schema
         self.settings = settings or GateSettings()
+        self.limits = Limits(schema, self.settings.limits)
         self._documents = _DocumentCache(self.settings.document_cache_bytes)
         self._fallbacks_logged: set[tuple[str, str | None]] = set()
 
@@ -158,16 +164,21 @@ class Gate:
         """The answer to `request`, reading through `reader`. Never raises for
         anything a client sent or the database did."""
         try:
-            return await self._run(request, reader)
+            answer = await self._run(request, reader)
         except Exception:
             log.exception("unexpected error [request %s]", request.request_id)
             return Answer(None, [self._internal(request.request_id)], executor=None)
+        _log_refusal(answer, request.request_id)
+        return answer
 
     async def _run(self, request: Request, reader: Reader) -> Answer:
         problem = _shape_problem(request)
         if problem is not None:
             return _refused(problem, errors.BAD_REQUEST)
         query: str = request.query
+        too_large = self.limits.check_request(query, request.variables)
+        if too_large is not None:
+            return Answer(None, [too_large], request_error=True)
         prepared = self._prepare(query)
         if prepared.errors:
             return Answer(None, prepared.errors, request_error=True)
@@ -180,31 +191,64 @@ class Gate:
             error = GraphQLError(f"This API serves queries only, not {operation.operation.value}s.")
             return Answer(None, [coded(error, errors.BAD_REQUEST)], name, request_error=True)
         variables = get_variable_values(
-            self.schema, operation.variable_definitions or (), request.variables or {}
+            self.schema,
+            operation.variable_definitions or (),
+            request.variables or {},
+            hide_suggestions=self.limits.hide_suggestions,
         )
         if not isinstance(variables, VariableValues):
             found = [coded(e, errors.BAD_USER_INPUT) for e in variables]
             return Answer(None, found, name, request_error=True)
+        cost, refused = self.limits.check_operation(operation, fragments, variables)
+        if refused:
+            return Answer(None, refused, name, request_error=True, cost=cost)
+        try:
+            async with self.limits.deadline():
+                answer = await self._execute(
+                    prepared, operation, fragments, variables, reader, request
+                )
+        except TimeoutError:
+            answer = Answer(None, [self.limits.deadline_error()], name)
+        answer.cost = cost
+        return answer
+
+    async def _execute(
+        self,
+        prepared: _Prepared,
+        operation: OperationDefinitionNode,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: VariableValues,
+        reader: Reader,
+        request: Request,
+    ) -> Answer:
+        assert prepared.document is not None
         if self.settings.executor == "compiled":
             answer = await self._compiled(
                 prepared, operation, fragments, variables, reader, request
             )
             if answer is not None:
                 return answer
+        name = operation.name.value if operation.name else None
         return await self._reference(prepared.document, name, request, reader)
 
     def _prepare(self, query: str) -> _Prepared:
         found = self._documents.get(query)
         if found is not None:
             return found
-        cost = len(query) * _DocumentCache.AST_BYTES_PER_CHARACTER
         try:
-            document = parse(query)
+            document = self.limits.parse(query)
         except GraphQLError as error:
-            prepared = _Prepared(None, [coded(error, errors.PARSE_FAILED)], cost)
+            problems = [coded(error, errors.PARSE_FAILED)]
         else:
-            problems = [coded(e, errors.VALIDATION_FAILED) for e in validate(self.schema, document)]
-            prepared = _Prepared(document, problems, cost)
+            problems = self.limits.check_document(document) or [
+                coded(e, errors.VALIDATION_FAILED) for e in self.limits.validate(document)
+            ]
+        if problems:  # kept without its document: a refusal is decided once
+            size = len(query) + _DocumentCache.ERROR_BYTES * len(problems)
+            prepared = _Prepared(None, problems, size)
+        else:
+            size = len(query) * _DocumentCache.AST_BYTES_PER_CHARACTER
+            prepared = _Prepared(document, [], size)
         self._documents.put(query, prepared)
         return prepared
 
@@ -255,6 +299,7 @@ class Gate:
             variable_values=request.variables or {},
             operation_name=name,
             executor_class=StrawberryGraphQLCoreExecutionContext,
+            hide_suggestions=self.limits.hide_suggestions,
         )
         if isawaitable(result):
             result = await result
@@ -306,6 +351,17 @@ class Gate:
             self._fallbacks_logged.clear()
         self._fallbacks_logged.add(key)
         log.info("graphql-core answers %s: %s", name or "an anonymous operation", reason)
+
+
+def _log_refusal(answer: Answer, request_id: str) -> None:
+    """One short line for a request refused as it was sent: what a client got wrong
+    is not the server's problem, and is never worth a traceback."""
+    if not answer.request_error or not answer.errors:
+        return
+    first = answer.errors[0]
+    more = f" (and {len(answer.errors) - 1:,} more)" if len(answer.errors) > 1 else ""
+    message = first.message if len(first.message) <= 200 else first.message[:200] + "…"
+    log.info("refused [request %s]: %s: %s%s", request_id, code_of(first), message, more)
 
 
 def _shape_problem(request: Request) -> str | None:

@@ -9,14 +9,20 @@ commands they send, so tests can prove that batching works.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import pymongo
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.database import Database
-from pymongo.errors import ConnectionFailure, ExecutionTimeout, ServerSelectionTimeoutError
+from pymongo.errors import (
+    ConnectionFailure,
+    ExecutionTimeout,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+)
 
 from spacerace.store.connection import Document, StoreUnavailable, client_options, database_name
 from spacerace.store.settings import Settings
@@ -58,6 +64,14 @@ class AsyncStore(Protocol):
     async def close(self) -> None: ...
 
 
+def deadline(seconds: float | None) -> AbstractContextManager[Any]:
+    """Every database call made inside it (in this task, and in the tasks it starts)
+    gives up once `seconds` have passed: pymongo's client-side operation timeout,
+    which also sends the time left to the server as `maxTimeMS`, so the server stops
+    too. None: no deadline. The embedded store's calls never wait, so it ignores it."""
+    return nullcontext() if seconds is None else pymongo.timeout(seconds)
+
+
 @asynccontextmanager
 async def _reachable() -> AsyncIterator[None]:
     """Driver failures that mean "the database is not answering", as one error that
@@ -67,7 +81,13 @@ async def _reachable() -> AsyncIterator[None]:
     except (ServerSelectionTimeoutError, ExecutionTimeout) as error:
         raise StoreUnavailable("the database did not answer in time") from error
     except ConnectionFailure as error:
+        if error.timeout:
+            raise StoreUnavailable("the database did not answer in time") from error
         raise StoreUnavailable("the connection to the database failed") from error
+    except PyMongoError as error:
+        if error.timeout:  # past a deadline (see `deadline`)
+            raise StoreUnavailable("the database did not answer in time") from error
+        raise
 
 
 @dataclass
