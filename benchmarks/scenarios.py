@@ -21,6 +21,7 @@ from pymongo import AsyncMongoClient, MongoClient, monitoring
 from pymongo.database import Database
 
 from benchmarks.http_load import get, load, post
+from benchmarks.queries import ROUND_TRIP_BOUND, SMALL, TREE
 from spacerace.api.app import tune_gc
 from spacerace.loaders.pipeline import load as load_seeds
 from spacerace.loaders.pipeline import prepare, read
@@ -31,26 +32,6 @@ from spacerace.store.connection import Document
 from spacerace.store.reads import Reader
 from spacerace.store.settings import BUNDLED_SEEDS, Settings
 from spacerace.store.writer import BATCH_SIZE
-
-SMALL = "query($slug: String!) { mission(slug: $slug) { name crew { role person { name } } } }"
-ROUND_TRIP_BOUND = 6
-"""The tree reads four relations (programs, their missions, crew people, outcome people),
-each at most one command, plus at most two collection-size lookups when it chooses a
-scan: six, whatever the number of missions."""
-TREE = """{
-  programs(first: 100) {
-    nodes {
-      slug name country
-      missions(first: 100) {
-        nodes {
-          slug name launchDate status
-          crew { role person { slug name } }
-          outcomes { kind summary people { slug name } }
-        }
-      }
-    }
-  }
-}"""
 
 
 @dataclass

@@ -124,7 +124,7 @@ class _DocumentCache:
     """Parsed and validated documents by query text, bounded by an estimate of the
     memory they hold: the text's length times what an AST, its validation and its
     plans cost per character (measured with tracemalloc by tests/schema/test_limits.py:
-    70 to 190 bytes), or for a refused document, its text and its errors."""
+    70 to 190 bytes), and what its errors hold."""
 
     AST_BYTES_PER_CHARACTER = 200
     ERROR_BYTES = 2_000
@@ -235,20 +235,20 @@ class Gate:
         found = self._documents.get(query)
         if found is not None:
             return found
+        # A refusal is decided once, and kept: a syntax error holds only the text,
+        # other errors hold the document's nodes.
         try:
             document = self.limits.parse(query)
         except GraphQLError as error:
-            problems = [coded(error, errors.PARSE_FAILED)]
+            error = coded(error.with_traceback(None), errors.PARSE_FAILED)
+            prepared = _Prepared(None, [error], len(query) + _DocumentCache.ERROR_BYTES)
         else:
             problems = self.limits.check_document(document) or [
                 coded(e, errors.VALIDATION_FAILED) for e in self.limits.validate(document)
             ]
-        if problems:  # kept without its document: a refusal is decided once
-            size = len(query) + _DocumentCache.ERROR_BYTES * len(problems)
-            prepared = _Prepared(None, problems, size)
-        else:
             size = len(query) * _DocumentCache.AST_BYTES_PER_CHARACTER
-            prepared = _Prepared(document, [], size)
+            size += _DocumentCache.ERROR_BYTES * len(problems)
+            prepared = _Prepared(None if problems else document, problems, size)
         self._documents.put(query, prepared)
         return prepared
 

@@ -9,8 +9,9 @@ each with its own `extensions.code`, the limit, and the setting that holds it:
    graphql-core's parser as it reads;
 3. the document, before validation (cheap, and it spares graphql-core's
    validation a hostile document): nesting depth (`QUERY_TOO_DEEP`), aliases
-   (`TOO_MANY_ALIASES`), directives on one field (`TOO_MANY_DIRECTIVES`), root
-   fields (`TOO_MANY_ROOT_FIELDS`);
+   (`TOO_MANY_ALIASES`), directives on one field (`TOO_MANY_DIRECTIVES`), one
+   field repeated in a selection set (`TOO_MANY_REPEATED_FIELDS`), root fields
+   (`TOO_MANY_ROOT_FIELDS`);
 4. validation: with introspection off, `__schema` and `__type` are refused
    (`INTROSPECTION_DISABLED`); with suggestions off, no "Did you mean ...";
 5. the operation, once its variables are known: the number of objects it can
@@ -78,6 +79,7 @@ TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
 TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
 TOO_MANY_DIRECTIVES = "TOO_MANY_DIRECTIVES"
 TOO_MANY_ROOT_FIELDS = "TOO_MANY_ROOT_FIELDS"
+TOO_MANY_REPEATED_FIELDS = "TOO_MANY_REPEATED_FIELDS"
 SEARCH_TOO_LONG = "SEARCH_TOO_LONG"
 VARIABLES_TOO_LARGE = "VARIABLES_TOO_LARGE"
 INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
@@ -146,6 +148,9 @@ class LimitSettings:
     """SPACERACE_MAX_QUERY_LENGTH: characters of query text."""
     max_directives: int | None = 5
     """SPACERACE_MAX_DIRECTIVES: directives on one field or fragment."""
+    max_repeated_fields: int | None = 10
+    """SPACERACE_MAX_REPEATED_FIELDS: times one field may be selected in one selection
+    set (graphql-core's check that they merge is quadratic in it)."""
     max_root_fields: int | None = 20
     """SPACERACE_MAX_ROOT_FIELDS: fields at the root of an operation."""
     max_search_length: int | None = 256
@@ -331,6 +336,17 @@ class Limits:
                     shape.most_directives_node,
                 )
             )
+        limit = settings.max_repeated_fields
+        if limit is not None and shape.most_repeats > limit:
+            found.append(
+                refusal(
+                    TOO_MANY_REPEATED_FIELDS,
+                    f"The field {shape.most_repeated!r} is selected {shape.most_repeats:,} "
+                    "times in one selection set",
+                    "max_repeated_fields",
+                    limit,
+                )
+            )
         limit = settings.max_root_fields
         if limit is not None:
             roots = shape.root_fields()
@@ -360,12 +376,11 @@ class Limits:
     # 4. validation
 
     def validate(self, document: DocumentNode) -> list[GraphQLError]:
-        return validate(
-            self.schema,
-            document,
-            self.rules,
-            hide_suggestions=not self.settings.suggestions,
+        found = validate(
+            self.schema, document, self.rules, hide_suggestions=not self.settings.suggestions
         )
+        # graphql-core gives up on a document too costly to check, without a reason.
+        return [_aborted(e) if e.message == "Validation aborted." else e for e in found]
 
     @property
     def hide_suggestions(self) -> bool:
@@ -425,6 +440,14 @@ class Limits:
         )
 
 
+def _aborted(error: GraphQLError) -> GraphQLError:
+    return GraphQLError(
+        "Validation aborted: the document is too costly to check (its fields are compared "
+        "with each other to see that they merge); select each field once.",
+        extensions=error.extensions,
+    )
+
+
 class _NoIntrospection(NoSchemaIntrospectionCustomRule):
     """graphql-core's rule, with our code and setting on its errors."""
 
@@ -465,19 +488,31 @@ class _Shape:
             for d in document.definitions
             if isinstance(d, OperationDefinitionNode | FragmentDefinitionNode)
         ]
+        self.most_repeats = 0
+        self.most_repeated = ""
         while stack:
-            for selection in stack.pop().selections:
-                directives = len(selection.directives or ())
-                if directives > self.most_directives:
-                    self.most_directives = directives
-                    self.most_directives_node = selection
-                if isinstance(selection, FieldNode):
-                    if selection.alias is not None:
-                        self.aliases += 1
-                    if selection.selection_set is not None:
-                        stack.append(selection.selection_set)
-                elif isinstance(selection, InlineFragmentNode):
-                    stack.append(selection.selection_set)
+            # One selection set, with the inline fragments in it: the fields that
+            # validation compares with each other.
+            keys: dict[str, int] = {}
+            pending = [stack.pop()]
+            while pending:
+                for selection in pending.pop().selections:
+                    directives = len(selection.directives or ())
+                    if directives > self.most_directives:
+                        self.most_directives = directives
+                        self.most_directives_node = selection
+                    if isinstance(selection, FieldNode):
+                        key = selection.alias.value if selection.alias else selection.name.value
+                        keys[key] = keys.get(key, 0) + 1
+                        if selection.alias is not None:
+                            self.aliases += 1
+                        if selection.selection_set is not None:
+                            stack.append(selection.selection_set)
+                    elif isinstance(selection, InlineFragmentNode):
+                        pending.append(selection.selection_set)
+            for key, count in keys.items():
+                if count > self.most_repeats:
+                    self.most_repeats, self.most_repeated = count, key
         self._depths: dict[str, int] = {}
 
     def root_fields(self) -> int:
