@@ -4,26 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
+from spacerace.api.disconnect import CancelOnDisconnect
 from spacerace.api.graphql import GraphQLEndpoint, graphiql_page
+from spacerace.api.limits import BodyLimit
 from spacerace.loaders.pipeline import load
 from spacerace.schema import schema
 from spacerace.schema.gate import Gate, GateSettings
 from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
-from spacerace.store.connection import connect
+from spacerace.store.connection import StoreUnavailable, connect
 from spacerace.store.dataset import DatasetWatch
 from spacerace.store.reads import Reader
 from spacerace.store.settings import Settings
 
+log = logging.getLogger("spacerace.api")
 GC_THRESHOLDS = (10_000, 50, 100)
 GRAPHIQL_QUERY = Path(__file__).resolve().parent.parent / "docs" / "queries" / "voskhod-2.graphql"
 
@@ -52,7 +57,8 @@ def create_app(
     settings: Settings | None = None, gate_settings: GateSettings | None = None
 ) -> Starlette:
     settings = settings or Settings.from_env()
-    gate = Gate(schema._schema, gate_settings or GateSettings.from_env())
+    gate_settings = gate_settings or GateSettings.from_env()
+    gate = Gate(schema._schema, gate_settings)
     holder: dict[str, Any] = {}
 
     def store() -> AsyncStore:
@@ -86,8 +92,11 @@ def create_app(
         except TimeoutError:
             reason = f"no answer from the database within {settings.timeout_ms + 1000} ms"
             return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-        except Exception as error:  # any failure means not ready; say why
-            reason = str(error) or type(error).__name__
+        except StoreUnavailable as error:  # its message names no host
+            return JSONResponse({"status": "unavailable", "reason": str(error)}, status_code=503)
+        except Exception as error:  # any failure means not ready; details only in the log
+            log.warning("readiness check failed", exc_info=error)
+            reason = f"the database check failed ({type(error).__name__})"
             return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
         return JSONResponse({"status": "ready"})
 
@@ -103,4 +112,8 @@ def create_app(
             Route("/", home),
         ],
         lifespan=lifespan,
+        middleware=[
+            Middleware(BodyLimit, max_bytes=gate_settings.limits.max_body_bytes),
+            Middleware(CancelOnDisconnect),
+        ],
     )

@@ -205,7 +205,7 @@ class Gate:
         try:
             async with self.limits.deadline():
                 answer = await self._execute(
-                    prepared, operation, fragments, variables, reader, request
+                    prepared, operation, fragments, variables, reader, request, cost
                 )
         except TimeoutError:
             answer = Answer(None, [self.limits.deadline_error()], name)
@@ -220,15 +220,19 @@ class Gate:
         variables: VariableValues,
         reader: Reader,
         request: Request,
+        cost: Cost,
     ) -> Answer:
         assert prepared.document is not None
+        name = operation.name.value if operation.name else None
         if self.settings.executor == "compiled":
             answer = await self._compiled(
                 prepared, operation, fragments, variables, reader, request
             )
-            if answer is not None:
+            if isinstance(answer, Answer):
                 return answer
-        name = operation.name.value if operation.name else None
+            refused = self.limits.check_fallback(cost, answer)
+            if refused is not None:
+                return Answer(None, [refused], name, request_error=True)
         return await self._reference(prepared.document, name, request, reader)
 
     def _prepare(self, query: str) -> _Prepared:
@@ -260,8 +264,8 @@ class Gate:
         variables: VariableValues,
         reader: Reader,
         request: Request,
-    ) -> Answer | None:
-        """The compiled executor's answer, or None where graphql-core must answer."""
+    ) -> Answer | str:
+        """The compiled executor's answer, or why graphql-core must answer instead."""
         name = operation.name.value if operation.name else None
         plan = prepared.plans.get(name)
         if plan is None:
@@ -272,12 +276,12 @@ class Gate:
             prepared.plans[name] = plan
         if isinstance(plan, compiled.Unsupported):
             self._fell_back(name, str(plan), query=request.query)
-            return None
+            return str(plan)
         try:
             data = await compiled.execute(plan, reader, variables)
         except compiled.Unsupported as unsupported:
             self._fell_back(name, str(unsupported), query=request.query)
-            return None
+            return str(unsupported)
         except StoreUnavailable as error:
             return Answer(None, [self._unavailable(error)], name, executor="compiled")
         except Exception:
@@ -286,7 +290,7 @@ class Gate:
                 name or "an anonymous operation",
                 request.request_id,
             )
-            return None
+            return "the compiled executor failed"
         return Answer(data, [], name, executor="compiled")
 
     async def _reference(

@@ -120,6 +120,12 @@ UNKNOWN_LIST_BOUND = MAX_PAGE
 """What a list field without an entry in LIST_BOUNDS is assumed to hold."""
 TEXT_SUFFIX = "Contains"
 """Filter fields whose name ends so (`nameContains`) are searched text, like `search(query:)`."""
+GRAPHQL_CORE_SHARE = 20
+"""graphql-core spends 15 to 30 times what the compiled executor spends per object
+(benchmark 2b) and does not yield to the event loop within a level: where it must
+answer in the compiled executor's place (directives, an argument the compiled
+executor leaves to it), the operation is held to this share of SPACERACE_MAX_COST,
+introspection aside (its size is the schema's)."""
 VARIABLES_DEPTH = 32
 """Variables nested deeper than this are refused as too large, whatever their size."""
 
@@ -246,6 +252,8 @@ class Cost:
 
     estimate: int
     limit: int | None
+    introspection: int = 0
+    """The part of the estimate under `__schema` and `__type`."""
 
     def formatted(self) -> dict[str, Any]:
         return {"estimate": self.estimate, "limit": self.limit}
@@ -400,7 +408,7 @@ class Limits:
         assert query_type is not None
         estimate = estimator.selections(query_type, (operation.selection_set,), None)
         limit = self.settings.max_cost
-        cost = Cost(estimate, limit)
+        cost = Cost(estimate, limit, estimator.introspection)
         found = list(estimator.problems)
         if limit is not None and estimate > limit:
             found.insert(
@@ -415,6 +423,24 @@ class Limits:
                 ),
             )
         return cost, found
+
+    def check_fallback(self, cost: Cost, reason: str) -> GraphQLError | None:
+        """A refusal if graphql-core, answering instead of the compiled executor, would
+        be held to more than GRAPHQL_CORE_SHARE of the cost limit."""
+        if cost.limit is None:
+            return None
+        limit = cost.limit // GRAPHQL_CORE_SHARE
+        estimate = cost.estimate - cost.introspection
+        if estimate <= limit:
+            return None
+        return refusal(
+            QUERY_TOO_COMPLEX,
+            f"The query could return up to {estimate:,} objects, and graphql-core must "
+            f"answer it ({reason}), which is held to 1/{GRAPHQL_CORE_SHARE} of the cost limit",
+            "max_cost",
+            limit,
+            cost=cost.formatted(),
+        )
 
     # the deadline
 
@@ -591,6 +617,7 @@ class _Estimator:
         self.variables = variables
         self.memo: dict[tuple[str, tuple[int, ...], int | None], int] = {}
         self.problems: list[GraphQLError] = []
+        self.introspection = 0
 
     def selections(
         self, type_: Any, selection_sets: tuple[SelectionSetNode, ...], page: int | None
@@ -633,7 +660,10 @@ class _Estimator:
         else:
             many = 1
         selection_sets = tuple(node.selection_set for node in nodes if node.selection_set)
-        return many * (1 + self.selections(named, selection_sets, inner))
+        cost = many * (1 + self.selections(named, selection_sets, inner))
+        if name in INTROSPECTION_ROOTS:
+            self.introspection += cost
+        return cost
 
     def _arguments(
         self, spec: kinds.FieldSpec | None, field_def: GraphQLField, node: FieldNode

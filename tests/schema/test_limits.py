@@ -463,6 +463,40 @@ def test_limits_can_be_turned_off(run: Run) -> None:
     assert answer.cost.limit is None
 
 
+def test_graphql_core_answering_in_the_compiled_executors_place_is_held_to_less(
+    open_store: Callable[[], AsyncStore],
+) -> None:
+    """A directive sends the whole operation to graphql-core, which spends 15 to 30
+    times more per object and does not yield within a level: the tree is refused then,
+    a small operation is not; with graphql-core chosen as the executor, the plain cost
+    limit applies."""
+    directed = TREE.replace("slug name country", "slug name @include(if: true) country")
+
+    def run(executor: str, query: str) -> Answer:
+        gate = Gate(schema._schema, GateSettings(executor=executor))
+
+        async def main() -> Answer:
+            store = open_store()
+            try:
+                return await gate.run(Request(query), Reader(store))
+            finally:
+                await store.close()
+
+        return asyncio.run(main())
+
+    error = refused(run("compiled", directed), "QUERY_TOO_COMPLEX")
+    assert error["limit"] == 750_000 // limits.GRAPHQL_CORE_SHARE
+    assert "graphql-core must answer it (directives)" in error["message"]
+    assert run("reference", directed).errors == []
+    small = '{ mission(slug: "voskhod-2") { name @include(if: true) crew { role } } }'
+    answer = run("compiled", small)
+    assert answer.executor == "reference"
+    assert answer.errors == []
+    introspection = run("compiled", "{ __schema { types { name fields { name args { name } } } } }")
+    assert introspection.executor == "reference"
+    assert introspection.errors == []
+
+
 # -- introspection and suggestions -------------------------------------------------------
 
 
