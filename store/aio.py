@@ -8,12 +8,13 @@ commands they send, so tests can prove that batching works.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import pymongo
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.database import Database
@@ -64,12 +65,39 @@ class AsyncStore(Protocol):
     async def close(self) -> None: ...
 
 
-def deadline(seconds: float | None) -> AbstractContextManager[Any]:
-    """Every database call made inside it (in this task, and in the tasks it starts)
-    gives up once `seconds` have passed: pymongo's client-side operation timeout,
-    which also sends the time left to the server as `maxTimeMS`, so the server stops
-    too. None: no deadline. The embedded store's calls never wait, so it ignores it."""
-    return nullcontext() if seconds is None else pymongo.timeout(seconds)
+_DEADLINE: ContextVar[float | None] = ContextVar("spacerace_store_deadline", default=None)
+
+
+@contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Every database call made inside it (in this task and the tasks it starts) tells
+    the server the time left as `maxTimeMS`, so the server stops working on it when
+    the time is up, and fails at once when none is left. None: no deadline.
+
+    The caller stops waiting itself (the gate cancels the request at its deadline):
+    pymongo's own `pymongo.timeout()` would also do that, but it makes server
+    selection wait for the whole time left too, so a database that is down would
+    take the full deadline to report rather than MONGODB_TIMEOUT_MS. The embedded
+    store's calls never wait, so it ignores the deadline."""
+    if seconds is None:
+        yield
+        return
+    token = _DEADLINE.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _time_left_ms() -> dict[str, Any]:
+    """`maxTimeMS` for a call under a deadline (nothing without one)."""
+    at = _DEADLINE.get()
+    if at is None:
+        return {}
+    left = at - time.monotonic()
+    if left <= 0:
+        raise StoreUnavailable("the database did not answer in time")
+    return {"maxTimeMS": max(1, int(left * 1000))}
 
 
 @asynccontextmanager
@@ -121,18 +149,21 @@ class ServerStore:
         cursor = self.db[collection].find(
             query, projection, sort=sort, limit=limit, batch_size=limit or FIRST_BATCH
         )
+        time_left = _time_left_ms()
+        if time_left:
+            cursor = cursor.max_time_ms(time_left["maxTimeMS"])
         async with _reachable():
             return await cursor.to_list()
 
     async def count(self, collection: str, query: Filter) -> int:
         self.round_trips += 1
         async with _reachable():
-            return await self.db[collection].count_documents(query)
+            return await self.db[collection].count_documents(query, **_time_left_ms())
 
     async def estimated_count(self, collection: str) -> int:
         self.round_trips += 1
         async with _reachable():
-            return await self.db[collection].estimated_document_count()
+            return await self.db[collection].estimated_document_count(**_time_left_ms())
 
     async def dataset_version(self) -> str | None:
         async with _reachable():
