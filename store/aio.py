@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import pymongo
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.database import Database
@@ -126,13 +127,21 @@ class ServerStore:
     db: AsyncDatabase[Document]
     in_batch: int | None = None
     round_trips: int = field(default=0)
+    close_timeout: float = 2.0
+    """Seconds `close` may take: it tells the server to end the client's sessions,
+    which a server that does not answer would make wait (10 s, seen on SIGTERM)."""
 
     @classmethod
     def open(cls, settings: Settings, **options: Any) -> ServerStore:
         client: AsyncMongoClient[Document] = AsyncMongoClient(
             settings.mongodb_uri, **client_options(settings), **options
         )
-        return cls(client, client[database_name(settings)], settings.in_batch)
+        return cls(
+            client,
+            client[database_name(settings)],
+            settings.in_batch,
+            close_timeout=settings.timeout_ms / 1000,
+        )
 
     async def find(
         self,
@@ -175,7 +184,8 @@ class ServerStore:
             await self.client.admin.command("ping")
 
     async def close(self) -> None:
-        await self.client.close()
+        with pymongo.timeout(self.close_timeout):
+            await self.client.close()
 
 
 @dataclass

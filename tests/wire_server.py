@@ -39,7 +39,7 @@ class WireServer:
     For fault tests it can be paused (SIGSTOP: the port stays open, nothing answers),
     resumed, killed (SIGKILL) and restarted on the same port and storage."""
 
-    def __init__(self, storage: Path, *, durable: bool = False) -> None:
+    def __init__(self, storage: Path) -> None:
         self.port = _free_port()
         self.uri = f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
         self.log = storage / "secantusd.log"
@@ -54,9 +54,6 @@ class WireServer:
             str(storage / "data"),
             "--log-level",
             "WARNING",
-            # Every write reaches the disk before it is acknowledged, so that a
-            # killed server restarts with all of it.
-            *(["--sync-on-commit"] if durable else []),
         ]
         self.process = self._start()
         self._wait_until_ready()
@@ -74,10 +71,15 @@ class WireServer:
         self.process.kill()
         self.process.wait()
 
-    def restart(self) -> None:
-        """Start again on the same port and storage (after `kill`)."""
+    def restart(self, *, graceful: bool = False) -> None:
+        """Start again on the same port and storage: after `kill`, or (graceful) after
+        a clean shutdown that has written everything to disk."""
         if self.process.poll() is None:
-            self.kill()
+            if graceful:
+                self.process.terminate()
+                self.process.wait(timeout=30)
+            else:
+                self.kill()
         self.process = self._start()
         self._wait_until_ready()
 
