@@ -2,9 +2,9 @@
 work as soon as the server reports `http.disconnect`.
 
 uvicorn tells an app that its client is gone only through `receive()`, which the
-app stops calling once it has read the body. This middleware runs the app in a
-task of its own and, once the body is read, listens for the disconnect itself:
-if it comes before the answer is sent, the task is cancelled, and the
+app stops calling once it has read the body (or never calls, for a GET). This
+middleware reads the messages itself, passing the body on to the app, and if the
+disconnect comes before the answer is sent, the request's task is cancelled; the
 cancellation reaches every database call in flight (pymongo's async calls are
 cancellable, and the deadline the gate set has told the server when to stop).
 """
@@ -12,7 +12,6 @@ cancellable, and the deadline the gate set has told the server when to stop).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,20 +27,33 @@ class CancelOnDisconnect:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        body_read = asyncio.Event()
-        gone = asyncio.Event()
+        request = asyncio.current_task()
+        assert request is not None
+        gone = False
         answered = False
+        inbox: asyncio.Queue[Message | Exception] = asyncio.Queue()
+
+        async def listen() -> None:
+            """Pass the body on to the app as it comes, then wait for the disconnect
+            (the app need not read the body: a GET is answered without)."""
+            nonlocal gone
+            try:
+                while True:
+                    message = await receive()
+                    inbox.put_nowait(message)
+                    if message["type"] == "http.disconnect":
+                        if not answered:  # after the answer, it is the normal end
+                            gone = True
+                            request.cancel()
+                        return
+            except Exception as error:  # a body over the cap: the app must see it
+                inbox.put_nowait(error)
 
         async def app_receive() -> Message:
-            if body_read.is_set():  # the app waits for the disconnect too (streaming)
-                await gone.wait()
-                return {"type": "http.disconnect"}
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                gone.set()
-            elif not message.get("more_body", False):
-                body_read.set()
-            return message
+            item = await inbox.get()
+            if isinstance(item, Exception):
+                raise item
+            return item
 
         async def app_send(message: Message) -> None:
             nonlocal answered
@@ -49,28 +61,15 @@ class CancelOnDisconnect:
             if message["type"] == "http.response.body" and not message.get("more_body", False):
                 answered = True
 
-        async def listen() -> None:
-            await body_read.wait()
-            while True:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    if not answered:  # after the answer, a disconnect is the normal end
-                        gone.set()
-                    return
-
-        work = asyncio.ensure_future(self.app(scope, app_receive, app_send))
         listener = asyncio.ensure_future(listen())
         try:
-            await asyncio.wait((work, listener), return_when=asyncio.FIRST_COMPLETED)
-        except asyncio.CancelledError:  # the server itself is cancelling this request
-            work.cancel()
-            listener.cancel()
+            await self.app(scope, app_receive, app_send)
+        except asyncio.CancelledError:
+            if gone and request.uncancel() == 0:
+                log.info(
+                    "client went away: %s %s cancelled", scope.get("method"), scope.get("path")
+                )
+                return
             raise
-        if gone.is_set() and not work.done():
-            work.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await work
-            log.info("client went away: %s %s cancelled", scope.get("method"), scope.get("path"))
-            return
-        listener.cancel()
-        await work
+        finally:
+            listener.cancel()

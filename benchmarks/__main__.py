@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
-from benchmarks import scenarios
+from benchmarks import limits, scenarios
 from benchmarks.generate import generate
 from benchmarks.scenarios import Row
 from spacerace.loaders.pipeline import load
@@ -82,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
             _say("1 done")
+            uri = server.uri.replace("/?", f"/{databases[large]}?")
+            limit_rows = [limits.mixed_load(uri, args.in_batch, slug, seconds, runs)]
+            _say("6 done")
+            limit_rows += limits.limits_cost(uri, args.in_batch, slug, seconds, runs)
+            _say("7 done")
+            limit_rows.append(limits.healthz_during_tree(uri, args.in_batch, large))
+            _say("8 done")
             rows.append(
                 scenarios.tree_end_to_end(server.uri, databases[large], args.in_batch, large, runs)
             )
@@ -97,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(scenarios.loader(server.uri, loader_seeds, loader_missions))
             _say("4 done")
             rows.append(scenarios.embedded_small_query(200 if args.quick else 1000))
+            rows += limit_rows
         finally:
             server.stop()
 

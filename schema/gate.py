@@ -34,7 +34,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from spacerace.schema import compiled, errors
 from spacerace.schema.context import Context
 from spacerace.schema.errors import code_of, coded
-from spacerace.schema.limits import Cost, Limits, LimitSettings, SettingsError
+from spacerace.schema.limits import Cost, Limits, LimitSettings, SettingsError, Verdict
 from spacerace.store.connection import StoreUnavailable
 from spacerace.store.reads import Reader
 
@@ -118,6 +118,8 @@ class _Prepared:
     size: int
     """About how many bytes it holds (see _DocumentCache)."""
     plans: dict[str | None, compiled.Plan | compiled.Unsupported] = field(default_factory=dict)
+    verdicts: dict[str | None, Verdict] = field(default_factory=dict)
+    """The limits' verdicts by operation name, where no variable changes them."""
 
 
 class _DocumentCache:
@@ -199,9 +201,14 @@ class Gate:
         if not isinstance(variables, VariableValues):
             found = [coded(e, errors.BAD_USER_INPUT) for e in variables]
             return Answer(None, found, name, request_error=True)
-        cost, refused = self.limits.check_operation(operation, fragments, variables)
-        if refused:
-            return Answer(None, refused, name, request_error=True, cost=cost)
+        verdict = prepared.verdicts.get(name)
+        if verdict is None:
+            verdict = self.limits.check_operation(operation, fragments, variables)
+            if verdict.reusable:
+                prepared.verdicts[name] = verdict
+        cost = verdict.cost
+        if verdict.errors:
+            return Answer(None, verdict.errors, name, request_error=True, cost=cost)
         try:
             async with self.limits.deadline():
                 answer = await self._execute(

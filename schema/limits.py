@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from graphql import (
+    ArgumentNode,
     ASTValidationRule,
     DocumentNode,
     FieldNode,
@@ -54,8 +54,12 @@ from graphql import (
     GraphQLSchema,
     GraphQLSyntaxError,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectFieldNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableNode,
     get_named_type,
     is_abstract_type,
     is_composite_type,
@@ -69,7 +73,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from spacerace.schema import fields as kinds
 from spacerace.schema.fields import spec_of
-from spacerace.store.aio import deadline as store_deadline
+from spacerace.store.aio import Deadline
 from spacerace.store.paging import DEFAULT_PAGE, MAX_PAGE
 
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
@@ -247,6 +251,16 @@ def refusal(
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """What the rules make of an operation with its variables."""
+
+    cost: Cost
+    errors: list[GraphQLError]
+    reusable: bool
+    """True when no variable mattered: the same for every request of the operation."""
+
+
+@dataclass(frozen=True)
 class Cost:
     """What an operation was estimated to return, and the limit it was held to."""
 
@@ -401,7 +415,7 @@ class Limits:
         operation: OperationDefinitionNode,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: VariableValues,
-    ) -> tuple[Cost, list[GraphQLError]]:
+    ) -> Verdict:
         """The operation's estimated cost, and refusals for it."""
         estimator = _Estimator(self, fragments, variables)
         query_type = self.schema.query_type
@@ -422,7 +436,7 @@ class Limits:
                     cost=cost.formatted(),
                 ),
             )
-        return cost, found
+        return Verdict(cost, found, reusable=not estimator.uses_variables)
 
     def check_fallback(self, cost: Cost, reason: str) -> GraphQLError | None:
         """A refusal if graphql-core, answering instead of the compiled executor, would
@@ -444,15 +458,11 @@ class Limits:
 
     # the deadline
 
-    @asynccontextmanager
-    async def deadline(self) -> AsyncIterator[None]:
+    def deadline(self) -> _RequestDeadline:
         """Bounds what runs inside it, database calls included, by the request timeout.
         Raises TimeoutError when it is over."""
         limit = self.settings.request_timeout_ms
-        seconds = None if limit is None else limit / 1000
-        async with asyncio.timeout(seconds):
-            with store_deadline(seconds):
-                yield
+        return _RequestDeadline(None if limit is None else limit / 1000)
 
     def deadline_error(self) -> GraphQLError:
         limit = self.settings.request_timeout_ms
@@ -464,6 +474,27 @@ class Limits:
             limit,
             reason="DEADLINE_EXCEEDED",
         )
+
+
+class _RequestDeadline:
+    """asyncio's timeout (the request is cancelled when the time is up) and the store's
+    deadline (each database call tells the server the time left)."""
+
+    __slots__ = ("_store", "_timeout")
+
+    def __init__(self, seconds: float | None) -> None:
+        self._timeout = asyncio.timeout(seconds)
+        self._store = Deadline(seconds)
+
+    async def __aenter__(self) -> None:
+        await self._timeout.__aenter__()
+        self._store.__enter__()
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: Any
+    ) -> None:
+        self._store.__exit__()
+        await self._timeout.__aexit__(kind, error, tb)  # raises TimeoutError when it is up
 
 
 def _aborted(error: GraphQLError) -> GraphQLError:
@@ -618,6 +649,8 @@ class _Estimator:
         self.memo: dict[tuple[str, tuple[int, ...], int | None], int] = {}
         self.problems: list[GraphQLError] = []
         self.introspection = 0
+        self.uses_variables = False
+        """Whether an argument read here came from a variable."""
 
     def selections(
         self, type_: Any, selection_sets: tuple[SelectionSetNode, ...], page: int | None
@@ -672,6 +705,8 @@ class _Estimator:
         with searched text checked; others are not looked at."""
         if not node.arguments or not isinstance(spec, kinds.Listing | kinds.Search):
             return {}
+        if not self.uses_variables and _has_variables(node.arguments):
+            self.uses_variables = True
         try:
             args = get_argument_values(field_def, node, self.variables)
         except GraphQLError:
@@ -737,6 +772,22 @@ def _field_def(schema: GraphQLSchema, owner: GraphQLObjectType, name: str) -> Gr
             return TypeMetaFieldDef
     found: GraphQLField | None = owner.fields.get(name)
     return found
+
+
+def _has_variables(nodes: Any) -> bool:
+    """Whether argument (or value) nodes refer to a variable anywhere inside."""
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, VariableNode):
+            return True
+        if isinstance(node, ArgumentNode | ObjectFieldNode):
+            stack.append(node.value)
+        elif isinstance(node, ListValueNode):
+            stack.extend(node.values)
+        elif isinstance(node, ObjectValueNode):
+            stack.extend(node.fields)
+    return False
 
 
 def _is_list(type_: Any) -> bool:

@@ -9,9 +9,9 @@ commands they send, so tests can prove that batching works.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from contextlib import asynccontextmanager, contextmanager
-from contextvars import ContextVar
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -69,8 +69,7 @@ class AsyncStore(Protocol):
 _DEADLINE: ContextVar[float | None] = ContextVar("spacerace_store_deadline", default=None)
 
 
-@contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
+class Deadline:
     """Every database call made inside it (in this task and the tasks it starts) tells
     the server the time left as `maxTimeMS`, so the server stops working on it when
     the time is up, and fails at once when none is left. None: no deadline.
@@ -80,14 +79,24 @@ def deadline(seconds: float | None) -> Iterator[None]:
     selection wait for the whole time left too, so a database that is down would
     take the full deadline to report rather than MONGODB_TIMEOUT_MS. The embedded
     store's calls never wait, so it ignores the deadline."""
-    if seconds is None:
-        yield
-        return
-    token = _DEADLINE.set(time.monotonic() + seconds)
-    try:
-        yield
-    finally:
-        _DEADLINE.reset(token)
+
+    __slots__ = ("_token", "seconds")
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self._token: Token[float | None] | None = None
+
+    def __enter__(self) -> None:
+        if self.seconds is not None:
+            self._token = _DEADLINE.set(time.monotonic() + self.seconds)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _DEADLINE.reset(self._token)
+            self._token = None
+
+
+deadline = Deadline
 
 
 def _time_left_ms() -> dict[str, Any]:

@@ -53,6 +53,14 @@ def server(monkeypatch: pytest.MonkeyPatch, executor: str) -> Iterator[tuple[int
     thread.join(timeout=10)
 
 
+def _get(port: int) -> socket.socket:
+    from urllib.parse import quote
+
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(f"GET /graphql?query={quote(QUERY)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    return sock
+
+
 def _post(port: int) -> socket.socket:
     body = orjson.dumps({"query": QUERY})
     sock = socket.create_connection(("127.0.0.1", port))
@@ -73,9 +81,10 @@ def _wait(condition: object, seconds: float) -> bool:
     return False
 
 
-def test_a_client_that_goes_away_stops_the_work(server: tuple[int, SlowStore]) -> None:
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_a_client_that_goes_away_stops_the_work(server: tuple[int, SlowStore], method: str) -> None:
     port, store = server
-    sock = _post(port)
+    sock = _post(port) if method == "POST" else _get(port)
     assert _wait(lambda: store.started >= 1, 5), "the request never reached the store"
     sock.close()
     assert _wait(lambda: store.cancelled >= 1, 3), "the read went on after the client left"

@@ -103,10 +103,10 @@ def estimate(query: str, variables: dict[str, Any] | None = None) -> int:
         schema._schema, operation.variable_definitions or (), variables or {}
     )
     assert isinstance(values, VariableValues)
-    cost, _ = Limits(schema._schema, LimitSettings.off()).check_operation(
+    verdict = Limits(schema._schema, LimitSettings.off()).check_operation(
         operation, fragments, values
     )
-    return cost.estimate
+    return verdict.cost.estimate
 
 
 # -- the bounds of unpaginated lists come from the data -------------------------------
@@ -236,8 +236,9 @@ def test_the_defaults_let_the_examples_and_benchmarks_through(name: str) -> None
         schema._schema, operation.variable_definitions or (), {"slug": "voskhod-2"}
     )
     assert isinstance(values, VariableValues)
-    cost, problems = gate.check_operation(operation, {}, values)
-    assert problems == []
+    verdict = gate.check_operation(operation, {}, values)
+    cost = verdict.cost
+    assert verdict.errors == []
     assert cost.limit is not None
     assert cost.estimate <= cost.limit
 
@@ -304,6 +305,37 @@ def test_the_estimate_reads_first_from_variables() -> None:
     query = "query($n: Int) { missions(first: $n) { nodes { slug } } }"
     assert estimate(query, {"n": 7}) == 8
     assert estimate(query, {}) == 21
+
+
+def test_a_verdict_is_kept_only_where_no_variable_changes_it(
+    loaded_embedded: Database[dict[str, Any]],
+) -> None:
+    gate = Gate(schema._schema, GateSettings())
+    reader = Reader(EmbeddedStore(loaded_embedded))
+    paged = "query($n: Int) { missions(first: $n) { nodes { slug } } }"
+    searched = "query($q: String!) { search(query: $q) { __typename } }"
+    fixed = '{ mission(slug: "voskhod-2") { crew { role } } }'
+
+    async def costs() -> list[Any]:
+        out = []
+        for query, variables in [
+            (paged, {"n": 2}),
+            (paged, {"n": 50}),
+            (searched, {"q": "leonov"}),
+            (searched, {"q": "a" * 300}),
+            (fixed, {}),
+            (fixed, {}),
+        ]:
+            answer = await gate.run(Request(query, variables), reader)
+            out.append(answer.cost.estimate if not answer.errors else answer.errors[0].extensions)
+        return out
+
+    found = asyncio.run(costs())
+    assert found[:3] == [3, 51, 20]
+    assert found[3]["code"] == "SEARCH_TOO_LONG"
+    assert found[4:] == [4, 4]
+    assert gate._documents.get(paged).verdicts == {}  # type: ignore[union-attr]
+    assert list(gate._documents.get(fixed).verdicts) == [None]  # type: ignore[union-attr]
 
 
 def test_fragments_spread_many_times_are_costed_quickly() -> None:
