@@ -36,8 +36,12 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = _content_length(scope)
-        if declared is not None and declared > limit:
-            await self._refuse(send, f"The request body is {declared:,} bytes")
+        if declared is not None:
+            if declared > limit:
+                await self._refuse(send, f"The request body is {declared:,} bytes")
+                return
+            # The server delivers no more than content-length says: nothing to count.
+            await self.app(scope, receive, send)
             return
         received = 0
         started = False

@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             uri = server.uri.replace("/?", f"/{databases[large]}?")
             limit_rows = [limits.mixed_load(uri, args.in_batch, slug, seconds, runs)]
             _say("6 done")
-            pairs, pair_seconds = (3, 1.0) if args.quick else (9, 3.0)
-            limit_rows += limits.limits_cost(uri, args.in_batch, slug, pair_seconds, pairs)
+            rounds, round_seconds = (2, 1.0) if args.quick else (8, 3.0)
+            limit_rows += limits.limits_cost(uri, args.in_batch, slug, round_seconds, rounds)
             _say("7 done")
             limit_rows.append(limits.healthz_during_tree(uri, args.in_batch, large))
             _say("8 done")
