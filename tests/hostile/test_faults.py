@@ -157,8 +157,12 @@ def test_the_database_killed_and_restarted_under_traffic(
         assert b"127.0.0.1" not in not_ready.value.read()
         database.restart()
         back = time.monotonic()
-        traffic.first(200, back, 30)  # no API restart
+        again = traffic.first(200, back, 30)  # no API restart
         check_every_answer(traffic.finish())
+        print(
+            f"\n{executor}: first 503 {down.at - killed:.2f} s after SIGKILL, "
+            f"answers again {again.at - back:.2f} s after the restart"
+        )
     finally:
         api.stop()
 
@@ -181,8 +185,12 @@ def test_the_database_paused_and_resumed(
         finally:
             database.resume()
         resumed = time.monotonic()
-        traffic.first(200, resumed, 30)
+        again = traffic.first(200, resumed, 30)
         check_every_answer(traffic.finish())
+        print(
+            f"\n{executor}: first 503 {down.at - paused:.2f} s after SIGSTOP, "
+            f"answers again {again.at - resumed:.2f} s after SIGCONT"
+        )
     finally:
         database.resume()
         api.stop()
