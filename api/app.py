@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,7 +19,9 @@ from starlette.routing import Route
 
 from spacerace.api import graphiql
 from spacerace.api.cors import CORSMiddleware
+from spacerace.api.disconnect import CancelOnDisconnect
 from spacerace.api.graphql import GraphQLEndpoint, error_response
+from spacerace.api.limits import BodyLimit
 from spacerace.api.sdl import SDLEndpoint
 from spacerace.api.settings import HTTPSettings
 from spacerace.loaders.pipeline import load
@@ -26,11 +29,12 @@ from spacerace.schema import errors, schema
 from spacerace.schema.gate import Gate, GateSettings
 from spacerace.schema.protocols import Protocols, ProtocolSettings
 from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
-from spacerace.store.connection import connect
+from spacerace.store.connection import StoreUnavailable, connect
 from spacerace.store.dataset import DatasetWatch
 from spacerace.store.reads import Reader
 from spacerace.store.settings import Settings
 
+log = logging.getLogger("spacerace.api")
 GC_THRESHOLDS = (10_000, 50, 100)
 
 
@@ -62,8 +66,9 @@ def create_app(
 ) -> Starlette:
     settings = settings or Settings.from_env()
     http_settings = http_settings or HTTPSettings.from_env()
+    gate_settings = gate_settings or GateSettings.from_env()
     protocols = Protocols(protocol_settings or ProtocolSettings.from_env())
-    gate = Gate(schema._schema, gate_settings or GateSettings.from_env(), protocols)
+    gate = Gate(schema._schema, gate_settings, protocols)
     holder: dict[str, Any] = {}
 
     def store() -> AsyncStore:
@@ -101,8 +106,11 @@ def create_app(
         except TimeoutError:
             reason = f"no answer from the database within {settings.timeout_ms + 1000} ms"
             return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-        except Exception as error:  # any failure means not ready; say why
-            reason = str(error) or type(error).__name__
+        except StoreUnavailable as error:  # its message names no host
+            return JSONResponse({"status": "unavailable", "reason": str(error)}, status_code=503)
+        except Exception as error:  # any failure means not ready; details only in the log
+            log.warning("readiness check failed", exc_info=error)
+            reason = f"the database check failed ({type(error).__name__})"
             return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
         return JSONResponse({"status": "ready"})
 
@@ -121,7 +129,11 @@ def create_app(
             Route("/readyz", readyz),
             Route("/", home),
         ],
-        middleware=[Middleware(CORSMiddleware, settings=http_settings)],
+        middleware=[
+            Middleware(CORSMiddleware, settings=http_settings),
+            Middleware(BodyLimit, max_bytes=gate_settings.limits.max_body_bytes),
+            Middleware(CancelOnDisconnect),
+        ],
         exception_handlers={HTTPException: http_error, Exception: internal_error},
         lifespan=lifespan,
     )

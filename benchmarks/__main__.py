@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
-from benchmarks import scenarios
+from benchmarks import limits, scenarios
 from benchmarks.generate import generate
 from benchmarks.scenarios import Row
 from spacerace.loaders.pipeline import load
@@ -94,6 +94,14 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(cached)
             _say("1b and 6 done")
+            uri = server.uri.replace("/?", f"/{databases[large]}?")
+            limit_rows = [limits.mixed_load(uri, args.in_batch, slug, seconds, runs)]
+            _say("6 done")
+            rounds, round_seconds = (2, 1.0) if args.quick else (8, 3.0)
+            limit_rows += limits.limits_cost(uri, args.in_batch, slug, round_seconds, rounds)
+            _say("7 done")
+            limit_rows.append(limits.healthz_during_tree(uri, args.in_batch, large))
+            _say("8 done")
             rows.append(
                 scenarios.tree_end_to_end(server.uri, databases[large], args.in_batch, large, runs)
             )
@@ -121,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(
                 scenarios.version_check(server.uri, databases[large], 500 if args.quick else 5000)
             )
+            rows += limit_rows
         finally:
             server.stop()
 

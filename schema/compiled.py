@@ -49,8 +49,9 @@ from spacerace.store.layout import Collection
 from spacerace.store.reads import Reader
 
 YIELD_EVERY = 2_000
-"""Objects completed between two yields to the event loop, so one large answer
-does not hold up every other request of the worker."""
+"""Objects handled (an object counts once for each field completed on it) between
+two yields to the event loop, so that one large answer does not hold up every
+other request of the worker (see tests/schema/test_yielding.py)."""
 BUILTIN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
 
 
@@ -242,7 +243,7 @@ class Run:
         self.reader = reader
         self.variables = variables
         self.cache: dict[tuple[str, frozenset[str]], dict[str, Document]] = {}
-        self._completed = 0
+        self._handled = 0
 
     async def root(self, plan: Plan) -> dict[str, Any]:
         return (await self.complete(plan, [None]))[0]
@@ -265,20 +266,38 @@ class Run:
         results: list[dict[str, Any]] = [{} for _ in objects]
         for step in plan.steps:
             if step.spec is None:  # __typename
+                await self._paced(len(objects))
                 for result in results:
                     result[step.key] = plan.type_name
                 continue
-            values = await HANDLERS[type(step.spec)](self, step, objects)
-            if step.non_null and None in values:
-                raise Unsupported(f"null for non-null {plan.type_name}.{step.name}")
-            key = step.key
-            for result, value in zip(results, values, strict=True):
-                result[key] = value
-        self._completed += len(objects)
-        if self._completed >= YIELD_EVERY:
-            self._completed = 0
-            await asyncio.sleep(0)
+            if type(step.spec) in PLAIN and len(objects) > YIELD_EVERY:
+                # Values copied object by object: a slice at a time, yielding between.
+                for start in range(0, len(objects), YIELD_EVERY):
+                    end = start + YIELD_EVERY
+                    await self._step(plan, step, objects[start:end], results[start:end])
+            else:
+                await self._step(plan, step, objects, results)
         return results
+
+    async def _step(
+        self, plan: Plan, step: Step, objects: Objects, results: list[dict[str, Any]]
+    ) -> None:
+        await self._paced(len(objects))
+        assert step.spec is not None
+        values = await HANDLERS[type(step.spec)](self, step, objects)
+        if step.non_null and None in values:
+            raise Unsupported(f"null for non-null {plan.type_name}.{step.name}")
+        key = step.key
+        for result, value in zip(results, values, strict=True):
+            result[key] = value
+
+    async def _paced(self, handled: int) -> None:
+        """Count objects about to be handled, and every YIELD_EVERY of them let the
+        event loop run everything else that is waiting."""
+        self._handled += handled
+        if self._handled >= YIELD_EVERY:
+            self._handled = 0
+            await asyncio.sleep(0)
 
     async def complete_lists(self, plan: Plan, lists: Sequence[Sequence[Any]]) -> list[list[Any]]:
         """Complete lists of objects in one pass, keeping each list apart."""
@@ -583,6 +602,12 @@ HANDLERS: dict[type[FieldSpec], Handler] = {
     kinds.EdgeNode: _edge_node,
 }
 """The kinds of spec this executor answers; any other is left to graphql-core."""
+
+PLAIN: frozenset[type[FieldSpec]] = frozenset(
+    {kinds.Key, kinds.GlobalId, kinds.Computed, kinds.EdgeCursor}
+)
+"""Kinds whose values are computed object by object, without reading anything: they
+can be completed a slice of the objects at a time."""
 
 
 async def execute(plan: Plan, reader: Reader, variables: VariableValues) -> dict[str, Any]:

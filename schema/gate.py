@@ -28,8 +28,6 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     execute,
-    parse,
-    validate,
 )
 from graphql.execution.values import VariableValues, get_variable_values
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -38,6 +36,7 @@ from spacerace.schema import compiled, errors
 from spacerace.schema.answers import Encoded, Tag, answer_tag, operation_digest
 from spacerace.schema.context import Context
 from spacerace.schema.errors import code_of, coded
+from spacerace.schema.limits import Cost, Limits, LimitSettings, SettingsError, Verdict
 from spacerace.schema.protocols import Protocols
 from spacerace.store.connection import StoreUnavailable
 from spacerace.store.reads import Reader
@@ -45,10 +44,6 @@ from spacerace.store.reads import Reader
 log = logging.getLogger("spacerace.gate")
 
 EXECUTORS = ("compiled", "reference")
-
-
-class SettingsError(ValueError):
-    """A gate setting holds a value the service cannot run with."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +56,8 @@ class GateSettings:
     document_cache_bytes: int = 32 * 1024 * 1024
     """SPACERACE_DOCUMENT_CACHE_BYTES: the parsed and validated documents kept,
     estimated from their query text."""
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    """What one request may ask for (`schema.limits`: SPACERACE_MAX_COST and the others)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> GateSettings:
@@ -70,7 +67,7 @@ class GateSettings:
             raise SettingsError(
                 f"SPACERACE_EXECUTOR must be one of {', '.join(EXECUTORS)}, got {executor!r}"
             )
-        return cls(executor=executor)
+        return cls(executor=executor, limits=LimitSettings.from_env(env))
 
 
 @dataclass
@@ -107,6 +104,8 @@ class Answer:
     """The answer encoded as JSON, when the gate encoded it (to cache it)."""
     not_modified: bool = False
     """The client already holds this answer (its tag was in `Request.revalidate`)."""
+    cost: Cost | None = None
+    """What the operation was estimated to return (sent as `extensions.cost`)."""
 
     @property
     def unavailable(self) -> bool:
@@ -125,6 +124,8 @@ class Answer:
             out["data"] = self.data
         if self.errors:
             out["errors"] = [error.formatted for error in self.errors]
+        if self.cost is not None:
+            out["extensions"] = {"cost": self.cost.formatted()}
         return out
 
 
@@ -151,17 +152,26 @@ class _Prepared:
 
     document: DocumentNode | None
     errors: list[GraphQLError]
-    cost: int
+    size: int
+    """About how many bytes it holds (see _DocumentCache)."""
     plans: dict[str | None, compiled.Plan | compiled.Unsupported] = field(default_factory=dict)
     digests: dict[str | None, bytes] = field(default_factory=dict)
     """By operation name: the digest of the operation as it runs (issue 9, answer tags)."""
+    verdicts: dict[str | None, Verdict] = field(default_factory=dict)
+    """The limits' verdicts by operation name, where no variable changes them."""
+    kinds: dict[str | None, OperationType] = field(default_factory=dict)
+    """Each operation's kind by name, kept even when the document is refused (a GET
+    mutation is 405 whatever else is wrong with it); None names a lone operation."""
 
 
 class _DocumentCache:
     """Parsed and validated documents by query text, bounded by an estimate of the
-    memory they hold (the text's length, times what an AST costs per character)."""
+    memory they hold: the text's length times what an AST, its validation and its
+    plans cost per character (measured with tracemalloc by tests/schema/test_limits.py:
+    70 to 190 bytes), and what its errors hold."""
 
-    AST_BYTES_PER_CHARACTER = 40
+    AST_BYTES_PER_CHARACTER = 200
+    ERROR_BYTES = 2_000
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -175,13 +185,13 @@ class _DocumentCache:
         return found
 
     def put(self, query: str, prepared: _Prepared) -> None:
-        if prepared.cost > self.max_bytes:
+        if prepared.size > self.max_bytes:
             return
         self._entries[query] = prepared
-        self.bytes += prepared.cost
+        self.bytes += prepared.size
         while self.bytes > self.max_bytes:
             _, evicted = self._entries.popitem(last=False)
-            self.bytes -= evicted.cost
+            self.bytes -= evicted.size
 
 
 class Gate:
@@ -197,6 +207,7 @@ class Gate:
         self.settings = settings or GateSettings()
         self.protocols = protocols or Protocols()
         """Persisted queries, trusted documents and the answer cache (issue 9)."""
+        self.limits = Limits(schema, self.settings.limits)
         self._documents = _DocumentCache(self.settings.document_cache_bytes)
         self._fallbacks_logged: set[tuple[str, str | None]] = set()
 
@@ -204,10 +215,12 @@ class Gate:
         """The answer to `request`, reading through `reader`. Never raises for
         anything a client sent or the database did."""
         try:
-            return await self._run(request, reader)
+            answer = await self._run(request, reader)
         except Exception:
             log.exception("unexpected error [request %s]", request.request_id)
             return Answer(None, [self._internal(request.request_id)], executor=None)
+        _log_refusal(answer, request.request_id)
+        return answer
 
     async def _run(self, request: Request, reader: Reader) -> Answer:
         # -- protocols hook (issue 9): documents by hash, before anything is parsed --
@@ -221,6 +234,9 @@ class Gate:
         if problem is not None:
             return _refused(problem, errors.BAD_REQUEST)
         query: str = request.query
+        too_large = self.limits.check_request(query, request.variables)
+        if too_large is not None:
+            return Answer(None, [too_large], request_error=True)
         prepared = self._prepare(query)
         # -- protocols hook (issue 9): GET runs queries only (GraphQL over HTTP) --
         refused = _method_refusal(prepared, request)
@@ -238,23 +254,44 @@ class Gate:
             error = GraphQLError(f"This API serves queries only, not {operation.operation.value}s.")
             return Answer(None, [coded(error, errors.BAD_REQUEST)], name, request_error=True)
         variables = get_variable_values(
-            self.schema, operation.variable_definitions or (), request.variables or {}
+            self.schema,
+            operation.variable_definitions or (),
+            request.variables or {},
+            hide_suggestions=self.limits.hide_suggestions,
         )
         if not isinstance(variables, VariableValues):
             found = [coded(e, errors.BAD_USER_INPUT) for e in variables]
             return Answer(None, found, name, request_error=True)
-        # -- protocols hook (issue 9): remember an APQ document; the answer's tag,
-        #    revalidation and the answer cache --
+        # -- protocols hook (issue 9): remember an APQ document --
         self.protocols.remember(resolved)
+        # -- end of the protocols hook --
+        verdict = prepared.verdicts.get(name)
+        if verdict is None:
+            verdict = self.limits.check_operation(operation, fragments, variables)
+            if verdict.reusable:
+                prepared.verdicts[name] = verdict
+        cost = verdict.cost
+        if verdict.errors:
+            return Answer(None, verdict.errors, name, request_error=True, cost=cost)
+        # -- protocols hook (issue 9): the answer's tag, revalidation and the answer cache --
         tag = self._tag(prepared, operation, fragments, variables, reader)
         if tag is not None:
             if tag.key in request.revalidate or "*" in request.revalidate:
-                return Answer(None, [], name, executor="cache", etag=tag.key, not_modified=True)
+                return Answer(
+                    None, [], name, executor="cache", etag=tag.key, not_modified=True, cost=cost
+                )
             hit = self.protocols.answers.get(tag)
             if hit is not None:
-                return _CachedAnswer(None, [], name, "cache", etag=tag.key, encoded=hit)
+                return _CachedAnswer(None, [], name, "cache", etag=tag.key, encoded=hit, cost=cost)
         # -- end of the protocols hook --
-        answer = await self._execute(prepared, operation, fragments, variables, reader, request)
+        try:
+            async with self.limits.deadline():
+                answer = await self._execute(
+                    prepared, operation, fragments, variables, reader, request, cost
+                )
+        except TimeoutError:
+            answer = Answer(None, [self.limits.deadline_error()], name)
+        answer.cost = cost
         return self._keep(tag, answer)  # protocols hook (issue 9)
 
     async def _execute(
@@ -265,15 +302,19 @@ class Gate:
         variables: VariableValues,
         reader: Reader,
         request: Request,
+        cost: Cost,
     ) -> Answer:
+        assert prepared.document is not None
+        name = operation.name.value if operation.name else None
         if self.settings.executor == "compiled":
             answer = await self._compiled(
                 prepared, operation, fragments, variables, reader, request
             )
-            if answer is not None:
+            if isinstance(answer, Answer):
                 return answer
-        assert prepared.document is not None
-        name = operation.name.value if operation.name else None
+            refused = self.limits.check_fallback(cost, answer)
+            if refused is not None:
+                return Answer(None, [refused], name, request_error=True)
         return await self._reference(prepared.document, name, request, reader)
 
     # -- protocols hook (issue 9): answer tags and the answer cache ------------------
@@ -311,14 +352,21 @@ class Gate:
         found = self._documents.get(query)
         if found is not None:
             return found
-        cost = len(query) * _DocumentCache.AST_BYTES_PER_CHARACTER
+        # A refusal is decided once, and kept: a syntax error holds only the text,
+        # other errors hold the document's nodes.
         try:
-            document = parse(query)
+            document = self.limits.parse(query)
         except GraphQLError as error:
-            prepared = _Prepared(None, [coded(error, errors.PARSE_FAILED)], cost)
+            error = coded(error.with_traceback(None), errors.PARSE_FAILED)
+            prepared = _Prepared(None, [error], len(query) + _DocumentCache.ERROR_BYTES)
         else:
-            problems = [coded(e, errors.VALIDATION_FAILED) for e in validate(self.schema, document)]
-            prepared = _Prepared(document, problems, cost)
+            problems = self.limits.check_document(document) or [
+                coded(e, errors.VALIDATION_FAILED) for e in self.limits.validate(document)
+            ]
+            size = len(query) * _DocumentCache.AST_BYTES_PER_CHARACTER
+            size += _DocumentCache.ERROR_BYTES * len(problems)
+            prepared = _Prepared(None if problems else document, problems, size)
+            prepared.kinds = _kinds(document)
         self._documents.put(query, prepared)
         return prepared
 
@@ -330,8 +378,8 @@ class Gate:
         variables: VariableValues,
         reader: Reader,
         request: Request,
-    ) -> Answer | None:
-        """The compiled executor's answer, or None where graphql-core must answer."""
+    ) -> Answer | str:
+        """The compiled executor's answer, or why graphql-core must answer instead."""
         name = operation.name.value if operation.name else None
         plan = prepared.plans.get(name)
         if plan is None:
@@ -342,12 +390,12 @@ class Gate:
             prepared.plans[name] = plan
         if isinstance(plan, compiled.Unsupported):
             self._fell_back(name, str(plan), query=request.query)
-            return None
+            return str(plan)
         try:
             data = await compiled.execute(plan, reader, variables)
         except compiled.Unsupported as unsupported:
             self._fell_back(name, str(unsupported), query=request.query)
-            return None
+            return str(unsupported)
         except StoreUnavailable as error:
             return Answer(None, [self._unavailable(error)], name, executor="compiled")
         except Exception:
@@ -356,7 +404,7 @@ class Gate:
                 name or "an anonymous operation",
                 request.request_id,
             )
-            return None
+            return "the compiled executor failed"
         return Answer(data, [], name, executor="compiled")
 
     async def _reference(
@@ -369,6 +417,7 @@ class Gate:
             variable_values=request.variables or {},
             operation_name=name,
             executor_class=StrawberryGraphQLCoreExecutionContext,
+            hide_suggestions=self.limits.hide_suggestions,
         )
         if isawaitable(result):
             result = await result
@@ -422,6 +471,17 @@ class Gate:
         log.info("graphql-core answers %s: %s", name or "an anonymous operation", reason)
 
 
+def _log_refusal(answer: Answer, request_id: str) -> None:
+    """One short line for a request refused as it was sent: what a client got wrong
+    is not the server's problem, and is never worth a traceback."""
+    if not answer.request_error or not answer.errors:
+        return
+    first = answer.errors[0]
+    more = f" (and {len(answer.errors) - 1:,} more)" if len(answer.errors) > 1 else ""
+    message = first.message if len(first.message) <= 200 else first.message[:200] + "…"
+    log.info("refused [request %s]: %s: %s%s", request_id, code_of(first), message, more)
+
+
 def _shape_problem(request: Request) -> str | None:
     if not isinstance(request.query, str) or not request.query.strip():
         return "The request has no query: send the GraphQL document as `query`."
@@ -437,17 +497,26 @@ def _shape_problem(request: Request) -> str | None:
 def _method_refusal(prepared: _Prepared, request: Request) -> Answer | None:
     """GraphQL over HTTP: a GET (or HEAD) may not run a mutation (nor a subscription),
     whatever else is wrong with the document (protocols hook, issue 9)."""
-    if request.http_method not in ("GET", "HEAD") or prepared.document is None:
+    if request.http_method not in ("GET", "HEAD"):
         return None
-    operation, _ = _operation(prepared.document, request.operation_name)
-    if isinstance(operation, GraphQLError) or operation.operation is OperationType.QUERY:
+    kind = prepared.kinds.get(request.operation_name)
+    if kind is None or kind is OperationType.QUERY:
         return None
-    kind = operation.operation.value
     error = GraphQLError(
-        f"A {kind} cannot be sent with GET: use POST.",
+        f"A {kind.value} cannot be sent with GET: use POST.",
         extensions={"code": errors.METHOD_NOT_ALLOWED},
     )
     return Answer(None, [error], request_error=True)
+
+
+def _kinds(document: DocumentNode) -> dict[str | None, OperationType]:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    kinds: dict[str | None, OperationType] = {
+        d.name.value: d.operation for d in operations if d.name is not None
+    }
+    if len(operations) == 1:
+        kinds[None] = operations[0].operation
+    return kinds
 
 
 def _refused(message: str, code: str) -> Answer:

@@ -25,6 +25,9 @@ SCAN_AT_LEAST = 100
 """Lists of fewer keys are always looked up with `$in`."""
 SCAN_SHARE = 0.5
 """A list of keys at least this share of the collection is read with a scan instead."""
+PACE = 2_000
+"""Documents handled in Python between two yields to the event loop, so that sorting
+out a large reply does not hold up the worker's other requests."""
 
 
 def projection(fields: Fields, *also: str) -> dict[str, int]:
@@ -124,9 +127,12 @@ class Reader:
         kind = BY_NAME[where.collection]
         found = await self._find_in(kind, via, keys, where.query, order.sort, fields)
         groups: dict[str, list[Document]] = defaultdict(list)
-        for doc in found:
-            for owner in dict.fromkeys(_values(doc, via)):
-                groups[owner].append(doc)
+        for start in range(0, len(found), PACE):
+            if start:
+                await asyncio.sleep(0)
+            for doc in found[start : start + PACE]:
+                for owner in dict.fromkeys(_values(doc, via)):
+                    groups[owner].append(doc)
         return [groups.get(key, []) for key in keys]
 
     async def search(self, text: str, limit: int) -> list[tuple[Collection, Document]]:
@@ -175,7 +181,12 @@ class Reader:
             scanned = await self.store.find(
                 self._physical(kind.name), query or {}, projection=shown
             )
-            found = [doc for doc in scanned if wanted.intersection(_values(doc, field))]
+            found = []
+            for start in range(0, len(scanned), PACE):
+                if start:
+                    await asyncio.sleep(0)
+                chunk = scanned[start : start + PACE]
+                found += [doc for doc in chunk if wanted.intersection(_values(doc, field))]
             return _ordered(found, sort)
         size = self.store.in_batch or len(distinct)
         chunks = [distinct[start : start + size] for start in range(0, len(distinct), size)]

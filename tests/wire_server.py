@@ -7,6 +7,7 @@ product imports it. Tests that need it are marked `wire`.
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -33,28 +34,53 @@ def _executable() -> str:
 
 
 class WireServer:
-    """A SecantusDB process on a free loopback port with throw-away storage."""
+    """A SecantusDB process on a free loopback port with throw-away storage.
+
+    For fault tests it can be paused (SIGSTOP: the port stays open, nothing answers),
+    resumed, killed (SIGKILL) and restarted on the same port and storage."""
 
     def __init__(self, storage: Path) -> None:
         self.port = _free_port()
         self.uri = f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
         self.log = storage / "secantusd.log"
         self._log_file = self.log.open("w")
-        self.process = subprocess.Popen(
-            [
-                _executable(),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--storage-path",
-                str(storage / "data"),
-                "--log-level",
-                "WARNING",
-            ],
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-        )
+        self._command = [
+            _executable(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--storage-path",
+            str(storage / "data"),
+            "--log-level",
+            "WARNING",
+        ]
+        self.process = self._start()
+        self._wait_until_ready()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(self._command, stdout=self._log_file, stderr=subprocess.STDOUT)
+
+    def pause(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+    def restart(self, *, graceful: bool = False) -> None:
+        """Start again on the same port and storage: after `kill`, or (graceful) after
+        a clean shutdown that has written everything to disk."""
+        if self.process.poll() is None:
+            if graceful:
+                self.process.terminate()
+                self.process.wait(timeout=30)
+            else:
+                self.kill()
+        self.process = self._start()
         self._wait_until_ready()
 
     def _wait_until_ready(self, timeout: float = 30.0) -> None:
@@ -73,6 +99,7 @@ class WireServer:
         raise RuntimeError(f"secantusd-py did not answer within {timeout} s")
 
     def stop(self) -> None:
+        self.resume()
         self.process.terminate()
         try:
             self.process.wait(timeout=10)

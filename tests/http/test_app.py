@@ -48,7 +48,10 @@ def test_post_with_variables(client: TestClient) -> None:
             "variables": {"slug": "alexey-leonov"},
         },
     )
-    assert response.json() == {"data": {"person": {"name": "Alexey Leonov"}}}
+    assert response.json() == {
+        "data": {"person": {"name": "Alexey Leonov"}},
+        "extensions": {"cost": {"estimate": 1, "limit": 750_000}},
+    }
 
 
 def test_get_with_a_query_string(client: TestClient) -> None:

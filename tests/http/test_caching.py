@@ -167,7 +167,7 @@ def test_a_load_is_seen_within_two_seconds_with_a_new_etag(
     try:
         with _client(settings) as client:
             first = client.get("/graphql", params=params)
-            assert first.json() == {"data": {"mission": {"name": "Voskhod 2"}}}
+            assert first.json()["data"] == {"mission": {"name": "Voskhod 2"}}
             trips = round_trips(client)
             assert client.get("/graphql", params=params).content == first.content
             assert round_trips(client) == trips  # from the answer cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 
 import brotli
+import orjson
 import pytest
 from starlette.testclient import TestClient
 
@@ -63,14 +64,14 @@ def test_small_answers_go_out_as_they_are(transport: TestClient) -> None:
     headers, body = raw(transport, SMALL, "gzip, br")
     assert "content-encoding" not in headers
     assert headers["vary"] == "Accept, Accept-Encoding"
-    assert body == b'{"data":{"mission":{"name":"Voskhod 2"}}}'
+    assert orjson.loads(body)["data"] == {"mission": {"name": "Voskhod 2"}}
 
 
 def test_the_threshold_is_a_setting() -> None:
     with _client(Settings(), http=HTTPSettings(compress_min_bytes=10)) as client:
         headers, body = raw(client, SMALL, "gzip")
     assert headers["content-encoding"] == "gzip"
-    assert gzip.decompress(body) == b'{"data":{"mission":{"name":"Voskhod 2"}}}'
+    assert orjson.loads(gzip.decompress(body))["data"] == {"mission": {"name": "Voskhod 2"}}
 
 
 def test_a_cached_answer_is_compressed_once(transport: TestClient) -> None:
@@ -84,7 +85,7 @@ def test_a_cached_answer_is_compressed_once(transport: TestClient) -> None:
 
 
 def test_errors_are_compressed_too(transport: TestClient) -> None:
-    query = {"query": "{ " + " ".join(f"a{i}: nope" for i in range(100)) + " }"}
+    query = {"query": "{ missions { nodes { " + " ".join(f"nope{i}" for i in range(100)) + " } } }"}
     headers, body = raw(transport, query, "gzip")
     assert headers["content-encoding"] == "gzip"
     assert b"GRAPHQL_VALIDATION_FAILED" in gzip.decompress(body)

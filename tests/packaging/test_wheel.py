@@ -102,7 +102,7 @@ def test_the_installed_command_works_from_an_empty_folder(installed: Path, tmp_p
     with Server(
         argv, port=port, cwd=tmp_path, env=env, log=tmp_path.parent / "wheel.log"
     ) as server:
-        assert graphql(server.base, VOSKHOD_2) == {"data": {"mission": {"name": "Voskhod 2"}}}
+        assert graphql(server.base, VOSKHOD_2)["data"] == {"mission": {"name": "Voskhod 2"}}
         status, _, page = get(f"{server.base}/graphql", accept="text/html")
         assert status == 200
         assert "Voskhod2" in page  # the example, as package data
