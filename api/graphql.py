@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from spacerace.api import graphiql
+from spacerace.api import graphiql, observe
 from spacerace.schema import errors
 from spacerace.schema.gate import Answer, Gate
 from spacerace.schema.gate import Request as GraphQLRequest
@@ -52,7 +52,10 @@ class GraphQLEndpoint:
             )
         if isinstance(graphql, str):
             return _error(400, graphql, errors.BAD_REQUEST, media_type)
+        # Observability (api/observe.py): the request's id in, the answer's details out.
+        graphql.request_id = observe.gate_started(request.scope)
         answer = await self.gate.run(graphql, self.reader())
+        observe.gate_answered(request.scope, answer)
         return Response(
             orjson.dumps(answer.formatted()),
             status_code=_status(answer, media_type),
