@@ -210,6 +210,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if observe.metrics and observe.multiprocess_dir is None:
         fresh = tempfile.mkdtemp(prefix="spacerace-metrics-")
         os.environ[MULTIPROC_ENV] = fresh
+    if observe.metrics:
+        where = os.environ[MULTIPROC_ENV]
+        print(f"spacerace: the workers share their metrics in {MULTIPROC_ENV}={where}", flush=True)
     try:
         uvicorn.run(APP_FACTORY, factory=True, workers=workers, **options)
     finally:
