@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
-from benchmarks import scenarios
+from benchmarks import scenarios, serving
 from benchmarks.generate import generate
 from benchmarks.scenarios import Row
 from spacerace.loaders.pipeline import load
@@ -99,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(scenarios.embedded_small_query(200 if args.quick else 1000))
         finally:
             server.stop()
+    # The deployed server under wrk, with the wire-protocol server stopped.
+    rows += serving.rows(seconds, args.connections, runs)
+    _say("6-7 done")
 
     command = "python -m benchmarks" + (" --quick" if args.quick else "")
     table = render(rows, command, time.perf_counter() - started)

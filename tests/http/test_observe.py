@@ -3,6 +3,7 @@ several), and what never shows in a log line."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -463,3 +464,19 @@ def test_tracing_without_the_extra_says_how_to_install_it(
         ObserveSettings.from_env({"SPACERACE_TRACING": "otlp"})
     assert str(raised.value).startswith("SPACERACE_TRACING=otlp needs the otel extra")
     assert "pip install 'spacerace[otel]'" in str(raised.value)
+
+
+def test_every_setting_is_in_the_readme_with_its_default() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    defaults = {
+        "SPACERACE_LOG_FORMAT": "`text`",
+        "SPACERACE_ACCESS_LOG": "`true`",
+        "SPACERACE_METRICS": "`true`",
+        "SPACERACE_METRICS_MAX_OPERATIONS": f"`{ObserveSettings.max_operations}`",
+        "SPACERACE_TRACING": "`off`",
+        "PROMETHEUS_MULTIPROC_DIR": "unset",
+    }
+    for variable, default in defaults.items():
+        assert f"| `{variable}` | {default}" in readme, variable
+    # A setting added to ObserveSettings must be added here (and to the README).
+    assert len(dataclasses.fields(ObserveSettings)) == len(defaults)

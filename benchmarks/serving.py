@@ -1,0 +1,283 @@
+"""The server as deployed: `spacerace serve --workers 2` against one worker, and the
+cost of metrics and JSON access lines, both on the small query under `wrk`.
+
+`wrk` is a native load generator (Debian's package; .ci/run installs it): one thread
+of it needs a fraction of a core, where a Python generator would take a whole one
+from the two the server has. Each pair of servers runs side by side on loopback, and
+the loads alternate between them, best of the runs each.
+
+The API runs on the embedded store here, on purpose: SecantusDB is itself a Python
+process on the same two cores, and with two workers it, not the API, would be the
+bottleneck. In process, each worker's work is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.scenarios import SMALL, Row, _free_port
+
+SLUG = "voskhod-2"
+EXPECTED = {
+    "data": {
+        "mission": {
+            "name": "Voskhod 2",
+            "crew": [
+                {"role": "Commander", "person": {"name": "Pavel Belyayev"}},
+                {"role": "Pilot", "person": {"name": "Alexey Leonov"}},
+            ],
+        }
+    }
+}
+WORKERS_TARGET = 1.5
+COST_TARGET = 0.03
+
+
+@dataclass
+class WrkResult:
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    cpu_seconds: float = 0.0
+    """CPU time the server's processes spent during the run (user + system)."""
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per request: what other work on the machine cannot inflate much."""
+        return self.cpu_seconds / self.requests * 1000
+
+    def shown(self) -> str:
+        return (
+            f"{self.rate:,.0f} req/s (p50 {self.p50_ms:.1f} ms, p99 {self.p99_ms:.1f} ms; "
+            f"{self.cpu_ms:.2f} ms CPU a request)"
+        )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system time of a process and its living children (uvicorn's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for one in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in found]
+
+
+class ServeProcess:
+    """`spacerace serve` on a free port, its output in a file, ready when every worker
+    has started its app."""
+
+    def __init__(self, work: Path, name: str, workers: int, env: dict[str, str]) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workers = workers
+        self.log = work / f"{name}.log"
+        self._out = self.log.open("w")
+        argv = [sys.executable, "-m", "spacerace.api.cli", "serve", "--port", str(self.port)]
+        argv += ["--workers", str(workers)]
+        full = {k: v for k, v in os.environ.items() if not k.startswith("MONGODB_")}
+        full.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        self.process = subprocess.Popen(
+            argv, env={**full, **env}, stdout=self._out, stderr=subprocess.STDOUT
+        )
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited:\n{self.log.read_text()}")
+            started = self.log.read_text(errors="replace").count("Application startup complete")
+            if started >= self.workers:
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"the server did not start:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._out.close()
+
+
+def _check_answer(url: str) -> None:
+    body = json.dumps({"query": SMALL, "variables": {"slug": SLUG}}).encode()
+    request = urllib.request.Request(
+        f"{url}/graphql", data=body, headers={"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = json.loads(response.read())
+    if answer != EXPECTED:
+        raise RuntimeError(f"unexpected answer: {answer}")
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]
+
+
+def wrk(url: str, script: Path, seconds: float, connections: int, pid: int = 0) -> WrkResult:
+    cpu_before = cpu_seconds(pid) if pid else 0.0
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"{url}/graphql",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"wrk saw failed requests:\n{out}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    cpu = cpu_seconds(pid) - cpu_before if pid else 0.0
+    return WrkResult(rate, p50, p99, requests, cpu)
+
+
+def _script(work: Path) -> Path:
+    body = json.dumps({"query": SMALL, "variables": {"slug": SLUG}})
+    script = work / "small-query.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = [[{body}]]\n"
+        'wrk.headers["Content-Type"] = "application/json"\n',
+        encoding="utf-8",
+    )
+    return script
+
+
+def _side_by_side(
+    work: Path,
+    servers: dict[str, tuple[int, dict[str, str]]],
+    seconds: float,
+    connections: int,
+    runs: int,
+) -> dict[str, WrkResult]:
+    """Start every server, then alternate loads between them; the best run of each."""
+    script = _script(work)
+    best: dict[str, WrkResult] = {}
+    with ExitStack() as stack:
+        started = {}
+        for name, (workers, env) in servers.items():
+            process = ServeProcess(work, name, workers, env)
+            stack.callback(process.stop)
+            started[name] = process
+        for process in started.values():
+            process.wait_ready()
+            _check_answer(process.url)
+            wrk(process.url, script, 1, connections)  # warm up
+        for _ in range(runs):
+            for name, process in started.items():
+                result = wrk(process.url, script, seconds, connections, process.process.pid)
+                if name not in best or result.rate > best[name].rate:
+                    best[name] = result
+    return best
+
+
+def rows(seconds: float, connections: int, runs: int) -> list[Row]:
+    """Rows 6 and 7, or one row saying why they were not measured."""
+    if shutil.which("wrk") is None:
+        return [
+            Row(
+                "6–7. workers and observability under wrk",
+                "not measured: wrk is not installed (apt-get install wrk)",
+                "",
+                None,
+                "",
+                None,
+            )
+        ]
+    with tempfile.TemporaryDirectory(prefix="spacerace-serve-bench-") as tmp:
+        work = Path(tmp)
+        scaling = _side_by_side(
+            work,
+            {"one": (1, {}), "two": (2, {})},
+            seconds,
+            connections,
+            runs,
+        )
+        observed = _side_by_side(
+            work,
+            {
+                "on": (1, {"SPACERACE_LOG_FORMAT": "json", "SPACERACE_METRICS": "true"}),
+                "off": (1, {"SPACERACE_ACCESS_LOG": "false", "SPACERACE_METRICS": "false"}),
+            },
+            seconds,
+            connections,
+            runs,
+        )
+        logged = sum(1 for _ in (work / "on.log").open()) if (work / "on.log").exists() else 0
+    ratio = scaling["two"].rate / scaling["one"].rate
+    kept = observed["on"].rate / observed["off"].rate
+    cost = 1 - kept
+    cpu_cost = observed["on"].cpu_ms / observed["off"].cpu_ms - 1
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    return [
+        Row(
+            f"6. `serve --workers 2` against 1, small query, wrk {connections} connections",
+            f"2 workers {scaling['two'].shown()}",
+            f"1 worker {scaling['one'].shown()}",
+            ratio,
+            f"≥ {WORKERS_TARGET}× on 2 cores",
+            ratio >= WORKERS_TARGET,
+            [
+                f"Rows 6 and 7: `spacerace serve` on the embedded store, loaded by wrk (1 "
+                f"thread, {connections} keep-alive connections, {max(1, round(seconds))} s "
+                f"a run, best of {runs} alternating runs). SecantusDB would share the two "
+                "cores as a Python process of its own and be the bottleneck with two workers."
+            ],
+        ),
+        Row(
+            "7. metrics + JSON access lines, on against off, small query",
+            f"on {observed['on'].shown()}",
+            f"off {observed['off'].shown()}",
+            kept,
+            f"cost ≤ {COST_TARGET:.0%} (≥ {1 - COST_TARGET:.2f}×)",
+            cost <= COST_TARGET,
+            [
+                f"Row 7: on = SPACERACE_LOG_FORMAT=json with the access line and /metrics' "
+                f"counters (one worker, {logged:,} lines written to a file); off = "
+                f"SPACERACE_ACCESS_LOG=false and SPACERACE_METRICS=false. Cost "
+                f"{cost:+.1%} of the rate, {cpu_cost:+.1%} of the server's CPU time a request. "
+                f"Load average after rows 6–7: {load} (other work on the machine shows here)."
+            ],
+        ),
+    ]
