@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     # The deployed server under wrk, with the wire-protocol server stopped.
-    rows += serving.rows(seconds, args.connections, runs)
+    rows += serving.rows(seconds, args.connections, 2 if args.quick else 5)
     _say("6-7 done")
 
     command = "python -m benchmarks" + (" --quick" if args.quick else "")
