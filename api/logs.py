@@ -78,7 +78,7 @@ class TextFormatter(logging.Formatter):
             )
         else:
             request_id = REQUEST_ID.get()
-            if request_id is not None:
+            if request_id is not None and request_id not in line:  # the gate names it
                 line += f" [request {request_id}]"
         if record.exc_info:
             line += "\n" + redact(self.formatException(record.exc_info))
