@@ -81,6 +81,12 @@ def test_two_workers_log_json_and_their_metrics_add_up(tmp_path: Path) -> None:
         ok = value(scrape, "spacerace_requests_total", operation_name="Crew", outcome="ok")
         timed = value(scrape, "spacerace_request_duration_seconds_count", operation_name="Crew")
         assert ok == timed == sent
+        served = [
+            line
+            for line in scrape.splitlines()
+            if line.startswith("spacerace_dataset_info{") and line.endswith(" 1.0")
+        ]
+        assert len(served) == 1, scrape  # one version, whichever worker wrote it last
     lines = _lines(server.output())
     access = [line for line in lines if line.get("logger") == "spacerace.access"]
     graphql = [line for line in access if line["path"] == "/graphql"]
