@@ -18,6 +18,7 @@ import dataclasses
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -56,6 +57,8 @@ class WrkResult:
     cpu_ms: float = 0.0
     """CPU time the server's processes (user + system) spent a request: a figure that
     other work on the machine inflates less than the rate."""
+    others: float = 0.0
+    """The share of the machine's cores that other processes used during the run."""
 
     def shown(self) -> str:
         return (
@@ -149,8 +152,17 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy since boot, all cores (/proc/stat)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url: str, script: Path, seconds: float, connections: int, pid: int = 0) -> WrkResult:
     cpu_before = cpu_seconds(pid) if pid else 0.0
+    busy_before, ours_before = machine_busy(), _own_cpu()
+    started = time.perf_counter()
     out = subprocess.run(
         [
             "wrk",
@@ -173,7 +185,19 @@ def wrk(url: str, script: Path, seconds: float, connections: int, pid: int = 0) 
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     cpu = cpu_seconds(pid) - cpu_before if pid else 0.0
-    return WrkResult(rate, p50, p99, requests, cpu / requests * 1000)
+    wall = time.perf_counter() - started
+    # What neither the server, nor wrk, nor this process used: other work's share of
+    # the machine's cores during the run.
+    others = machine_busy() - busy_before - cpu - (_own_cpu() - ours_before)
+    share = max(0.0, others) / (wall * (os.cpu_count() or 1))
+    return WrkResult(rate, p50, p99, requests, cpu / requests * 1000, share)
+
+
+def _own_cpu() -> float:
+    """CPU time of this process and of its finished children (wrk)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _script(work: Path) -> Path:
@@ -340,6 +364,8 @@ def rows(seconds: float, connections: int, runs: int) -> list[Row]:
     ratio, kept = scaling.ratio, observed.ratio
     cost, cpu_cost = 1 - kept, observed.cpu_ratio - 1
     a_run = max(1, round(seconds))
+    shares = [r.others for pair in (scaling, observed) for r in (*pair.a, *pair.b)]
+    others, worst = statistics.median(shares), max(shares)
     return [
         Row(
             f"6. `serve --workers 2` against 1, small query, wrk {connections} connections",
@@ -355,9 +381,11 @@ def rows(seconds: float, connections: int, runs: int) -> list[Row]:
                 f"connections, {runs} pairs of {a_run} s runs taken in turn (a b, b a, ...). "
                 "The ratio is the median of the pairs' ratios; the figures shown are each "
                 "side's fastest run and its median server CPU time a request (user + system "
-                "of the server's processes, read from /proc). One-minute load average "
-                f"{load_before:.2f} before and {load_after:.2f} after: other work on the "
-                "machine takes cores from the workers, and more from two than from one."
+                "of the server's processes, read from /proc). Other processes on the "
+                f"machine used a median {others:.0%} of its cores during the runs (at most "
+                f"{worst:.0%}; one-minute load average {load_before:.2f} before, "
+                f"{load_after:.2f} after): they take cores from the workers, more from two "
+                "than from one."
             ],
         ),
         Row(
