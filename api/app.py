@@ -1,12 +1,14 @@
-"""The Starlette application: GraphQL, the SDL, health and readiness, CORS, and the
-store's lifespan."""
+"""The Starlette application: GraphQL, the SDL, health and readiness, metrics, and
+the store's lifespan, inside the middleware that gives every request an id, an access
+line and its metrics (`api/observe.py`), then CORS, the body limit and the
+disconnect watch."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -17,13 +19,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from spacerace.api import graphiql
+from spacerace.api import graphiql, logs
 from spacerace.api.cors import CORSMiddleware
 from spacerace.api.disconnect import CancelOnDisconnect
 from spacerace.api.graphql import GraphQLEndpoint, error_response
 from spacerace.api.limits import BodyLimit
+from spacerace.api.metrics import Metrics, MetricsEndpoint
+from spacerace.api.observe import Observe, ObserveSettings
 from spacerace.api.sdl import SDLEndpoint
 from spacerace.api.settings import HTTPSettings
+from spacerace.api.tracing import Tracing
 from spacerace.loaders.pipeline import load
 from spacerace.schema import errors, schema
 from spacerace.schema.gate import Gate, GateSettings
@@ -31,6 +36,7 @@ from spacerace.schema.protocols import Protocols, ProtocolSettings
 from spacerace.store.aio import AsyncStore, EmbeddedStore, ServerStore
 from spacerace.store.connection import StoreUnavailable, connect
 from spacerace.store.dataset import DatasetWatch
+from spacerace.store.monitor import CommandMonitor, CommandObserver, MonitoredStore
 from spacerace.store.reads import Reader
 from spacerace.store.settings import Settings
 
@@ -49,26 +55,40 @@ def tune_gc() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-def open_store(settings: Settings) -> AsyncStore:
-    """The real server if MONGODB_URI is set, else mongomock loaded with the seeds."""
+def open_store(settings: Settings, observers: Sequence[CommandObserver] = ()) -> AsyncStore:
+    """The real server if MONGODB_URI is set, else mongomock loaded with the seeds;
+    each database command told to `observers` (metrics, tracing)."""
     if settings.embedded:
         db = connect(settings)
         load(db, [str(settings.seeds_path)])
-        return EmbeddedStore(db)
+        embedded = EmbeddedStore(db)
+        return MonitoredStore(embedded, observers) if observers else embedded
+    if observers:
+        return ServerStore.open(settings, event_listeners=[CommandMonitor(observers)])
     return ServerStore.open(settings)
 
 
 def create_app(
     settings: Settings | None = None,
     gate_settings: GateSettings | None = None,
+    *,
     http_settings: HTTPSettings | None = None,
     protocol_settings: ProtocolSettings | None = None,
+    observe: ObserveSettings | None = None,
+    tracing: Tracing | None = None,
 ) -> Starlette:
+    """The app. `tracing`, when given, is used whatever SPACERACE_TRACING says."""
     settings = settings or Settings.from_env()
     http_settings = http_settings or HTTPSettings.from_env()
     gate_settings = gate_settings or GateSettings.from_env()
     protocols = Protocols(protocol_settings or ProtocolSettings.from_env())
     gate = Gate(schema._schema, gate_settings, protocols)
+    observe = observe or ObserveSettings.from_env()
+    logs.ensure_configured(observe.log_format)
+    metrics = Metrics(observe.max_operations, observe.multiprocess_dir) if observe.metrics else None
+    if tracing is None and observe.tracing != "off":
+        tracing = Tracing(observe.tracing)
+    observers: list[CommandObserver] = [o for o in (metrics, tracing) if o is not None]
     holder: dict[str, Any] = {}
 
     def store() -> AsyncStore:
@@ -81,7 +101,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        holder["store"] = open_store(settings)
+        holder["store"] = open_store(settings, observers)
         holder["watch"] = watch = DatasetWatch(holder["store"])
         # A load elsewhere changes the version: the answer cache drops the old answers
         # within the watch's interval (answers are keyed by version anyway).
@@ -94,6 +114,12 @@ def create_app(
         finally:
             await watch.stop()
             await holder.pop("store").close()
+            if tracing is not None:
+                tracing.shutdown()
+
+    def dataset_version() -> str | None:
+        watch: DatasetWatch | None = holder.get("watch")
+        return watch.current.version if watch is not None else None
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -127,9 +153,13 @@ def create_app(
             Route("/schema.graphql", SDLEndpoint(schema.as_str() + "\n", http_settings)),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", MetricsEndpoint(metrics, dataset_version)),
             Route("/", home),
         ],
         middleware=[
+            # First, so that it sees (and times) every answer, those of the other
+            # middleware too.
+            Middleware(Observe, metrics=metrics, access=observe.access_log, tracer=tracing),
             Middleware(CORSMiddleware, settings=http_settings),
             Middleware(BodyLimit, max_bytes=gate_settings.limits.max_body_bytes),
             Middleware(CancelOnDisconnect),

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from spacerace import __version__
 from spacerace.loaders.pipeline import load
@@ -18,6 +22,8 @@ from spacerace.store.writer import open_for_load
 APP_FACTORY = "spacerace.api.app:create_app"
 """What each uvicorn worker process imports and calls when serving with --workers."""
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+LOG_LEVEL_NUMBERS = dict(zip(LOG_LEVELS, (50, 40, 30, 20, 10, 5), strict=True))
+"""uvicorn's numbers for them (its trace is 5)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -163,19 +169,32 @@ def _seconds(text: str) -> float:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from spacerace.api import logs
     from spacerace.api.app import create_app
+    from spacerace.api.metrics import MULTIPROC_ENV
+    from spacerace.api.observe import ObserveSettings
 
+    try:
+        observe = ObserveSettings.from_env()
+    except SettingsError as error:
+        print(f"spacerace: {error}", file=sys.stderr)
+        return 2
     workers: int = args.workers
     where = f"at http://{args.host}:{args.port}/graphql"
     print(f"spacerace {__version__}: serving {settings.shown_uri} {where}", flush=True)
-    options = {
+    options: dict[str, Any] = {
         "host": args.host,
         "port": args.port,
         "log_level": args.log_level,
         "timeout_graceful_shutdown": args.graceful_timeout,
+        # One format for uvicorn's lines and ours; the app writes the access line.
+        "log_config": logs.uvicorn_log_config(
+            observe.log_format, LOG_LEVEL_NUMBERS[args.log_level]
+        ),
+        "access_log": False,
     }
     if workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app(settings, observe=observe), **options)
         return 0
     missing = [name for name in ("uvloop", "httptools") if not _importable(name)]
     if missing:
@@ -188,8 +207,21 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if settings.embedded:
         print(f"spacerace: {workers} workers, each with its own copy of the data", flush=True)
     # Each worker process imports the factory and reads the same environment, which
-    # main() has already checked.
-    uvicorn.run(APP_FACTORY, factory=True, workers=workers, **options)
+    # main() has already checked. Their metrics meet in PROMETHEUS_MULTIPROC_DIR: a
+    # fresh temporary folder unless one is set, removed when the server stops.
+    fresh = None
+    if observe.metrics and observe.multiprocess_dir is None:
+        fresh = tempfile.mkdtemp(prefix="spacerace-metrics-")
+        os.environ[MULTIPROC_ENV] = fresh
+    if observe.metrics:
+        where = os.environ[MULTIPROC_ENV]
+        print(f"spacerace: the workers share their metrics in {MULTIPROC_ENV}={where}", flush=True)
+    try:
+        uvicorn.run(APP_FACTORY, factory=True, workers=workers, **options)
+    finally:
+        if fresh is not None:
+            del os.environ[MULTIPROC_ENV]
+            shutil.rmtree(fresh, ignore_errors=True)
     return 0
 
 

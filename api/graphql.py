@@ -36,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from spacerace.api import graphiql
+from spacerace.api import graphiql, observe
 from spacerace.api.compression import compress_async
 from spacerace.api.negotiation import GRAPHQL_RESPONSE, JSON, encoding, media_type
 from spacerace.api.settings import HTTPSettings
@@ -116,7 +116,10 @@ class GraphQLEndpoint:
         if isinstance(graphql, Refusal):
             return error_response(graphql.status, graphql.message, graphql.code, media)
         graphql.revalidate = if_none_match(request.headers.get("if-none-match", ""))
+        # Observability (api/observe.py): the request's id in, the answer's details out.
+        graphql.request_id = observe.gate_started(request.scope)
         answer = await self.gate.run(graphql, self.reader())
+        observe.gate_answered(request.scope, answer)
         return headless(await self.answer(answer, media, request), method)
 
     async def answer(self, answer: Answer, media: str, request: Request) -> Response:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
-from benchmarks import limits, scenarios
+from benchmarks import limits, scenarios, serving
 from benchmarks.generate import generate
 from benchmarks.scenarios import Row
 from spacerace.loaders.pipeline import load
@@ -93,15 +93,15 @@ def main(argv: list[str] | None = None) -> int:
                 large,
             )
             rows.append(cached)
-            _say("1b and 6 done")
+            _say("1b and 7 done")
             uri = server.uri.replace("/?", f"/{databases[large]}?")
             limit_rows = [limits.mixed_load(uri, args.in_batch, slug, seconds, runs)]
-            _say("6 done")
+            _say("9 done")
             rounds, round_seconds = (2, 1.0) if args.quick else (8, 3.0)
             limit_rows += limits.limits_cost(uri, args.in_batch, slug, round_seconds, rounds)
-            _say("7 done")
+            _say("10 done")
             limit_rows.append(limits.healthz_during_tree(uri, args.in_batch, large))
-            _say("8 done")
+            _say("11 done")
             rows.append(
                 scenarios.tree_end_to_end(server.uri, databases[large], args.in_batch, large, runs)
             )
@@ -118,13 +118,14 @@ def main(argv: list[str] | None = None) -> int:
             _say("4 done")
             rows.append(scenarios.loader_memory(work, 4_000 if args.quick else 95_000))
             _say("4b done")
+            rows.append(scenarios.embedded_small_query(200 if args.quick else 1000))
+            _say("5 done")
             rows.append(
                 scenarios.pointer_cost(
                     server.uri, databases[large], args.in_batch, slug, 200 if args.quick else 1000
                 )
             )
             _say("6 done")
-            rows.append(scenarios.embedded_small_query(200 if args.quick else 1000))
             rows += on_the_wire
             rows.append(
                 scenarios.version_check(server.uri, databases[large], 500 if args.quick else 5000)
@@ -132,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
             rows += limit_rows
         finally:
             server.stop()
+    # The deployed server under wrk, with the wire-protocol server stopped.
+    rows += serving.rows(seconds, args.connections, 2 if args.quick else 5)
+    _say("12-13 done")
 
     command = "python -m benchmarks" + (" --quick" if args.quick else "")
     table = render(rows, command, time.perf_counter() - started, (load_before, os.getloadavg()[0]))

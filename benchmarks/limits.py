@@ -247,7 +247,7 @@ def mixed_load(uri: str, in_batch: int, slug: str, seconds: float, rounds: int) 
     errors = sum(r.errors for r in mixed + alone)
     ratio = busy.p99_ms / quiet.p99_ms
     return Row(
-        f"6. small query, {connections} connections, while hostile requests come",
+        f"9. small query, {connections} connections, while hostile requests come",
         f"{busy.describe()}, {errors} errors",
         f"no hostile client: {quiet.describe()}",
         ratio,
@@ -301,7 +301,7 @@ def limits_cost(uri: str, in_batch: int, slug: str, seconds: float, rounds: int)
     gate_on, gate_off = _gate_cost()
     return [
         Row(
-            f"7. small query over HTTP, {connections} connections, limits on",
+            f"10. small query over HTTP, {connections} connections, limits on",
             f"{with_limits:.0f} µs of server CPU a request; best {best['on'].describe()}",
             f"every limit off: {per_request['off']:.0f} µs; best {best['off'].describe()}",
             ratio,
@@ -382,7 +382,7 @@ def healthz_during_tree(uri: str, in_batch: int, missions: int) -> Row:
             thread.join()
     worst, usual = max(busy), max(quiet)
     return Row(
-        f"8. /healthz while the tree ({missions:,} missions) is answered",
+        f"11. /healthz while the tree ({missions:,} missions) is answered",
         f"slowest {worst * 1000:.0f} ms, median {statistics.median(busy) * 1000:.1f} ms",
         f"alone: slowest {usual * 1000:.1f} ms",
         None,

@@ -339,7 +339,7 @@ def tree_on_the_wire(port: int, missions: int) -> list[Row]:
         _, _, again = _raw_post(port, body, name)
         rows.append(
             Row(
-                f"6{'ab'[len(rows)]}. the tree on the wire, {missions:,} missions, {name}",
+                f"7{'ab'[len(rows)]}. the tree on the wire, {missions:,} missions, {name}",
                 f"{len(compressed) / 1e6:,.2f} MB (first {compressing * 1000:,.0f} ms, "
                 f"then {again * 1000:,.0f} ms from the cache)",
                 f"uncompressed {len(plain) / 1e6:,.2f} MB (first {first * 1000:,.0f} ms, "
@@ -350,7 +350,7 @@ def tree_on_the_wire(port: int, missions: int) -> list[Row]:
             )
         )
     rows[-1].notes.append(
-        "6a/6b: the first compressed request pays for compressing the cached answer "
+        "7a/7b: the first compressed request pays for compressing the cached answer "
         f"(brotli quality {BROTLI_QUALITY}, gzip level {GZIP_LEVEL}); the compressed body is "
         "kept beside it in the answer cache, so later ones send it as it is."
     )
@@ -815,7 +815,7 @@ def version_check(uri: str, database: str, runs: int) -> Row:
 
     read_ms = statistics.median(asyncio.run(read_version())) * 1000
     return Row(
-        "7. the version check per request",
+        "8. the version check per request",
         f"{tag_us:,.1f} µs (version in memory + answer tag, 1/{read_ms * 1000 / tag_us:,.0f} "
         f"of a read); small query p50 {with_version:.3f} ms with it, {without:.3f} ms without",
         f"reading the version from the database each request: p50 {read_ms:.2f} ms",

@@ -23,7 +23,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args, get_origin
 
 import strawberry
 from graphql import (
@@ -351,7 +351,11 @@ def _resolver(spec: FieldSpec) -> Callable[..., Any]:
             inspect.Parameter(
                 arg.name,
                 inspect.Parameter.KEYWORD_ONLY,
-                default=arg.default,
+                default=(
+                    arg.default
+                    if arg.default is not None or _nullable(arg.annotation)
+                    else inspect.Parameter.empty
+                ),
                 annotation=arg.annotation,
             )
             for arg in spec.args
@@ -360,6 +364,14 @@ def _resolver(spec: FieldSpec) -> Callable[..., Any]:
     resolve.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     resolve.__annotations__ = {"info": Info, **{arg.name: arg.annotation for arg in spec.args}}
     return resolve
+
+
+def _nullable(annotation: Any) -> bool:
+    """Whether an argument's type admits null: only such an argument has a default
+    (a required one with `null` as its default would make introspection fail)."""
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return type(None) in get_args(annotation)
 
 
 def _task(work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:

@@ -124,6 +124,12 @@ def test_a_dry_run_on_a_server_names_the_database(
         ("MONGODB_URI", "mongodb://[::1"),
         ("MONGODB_TIMEOUT_MS", "99999999999999"),
         ("MONGODB_READ_PREFERENCE", "everywhere"),
+        ("SPACERACE_LOG_FORMAT", "xml"),
+        ("SPACERACE_ACCESS_LOG", "sometimes"),
+        ("SPACERACE_METRICS", "2"),
+        ("SPACERACE_METRICS_MAX_OPERATIONS", "0"),
+        ("SPACERACE_TRACING", "jaeger"),
+        ("PROMETHEUS_MULTIPROC_DIR", "/nonexistent/spacerace-metrics"),
     ],
 )
 def test_serve_stops_on_a_bad_setting_with_one_line_and_exit_2(
@@ -147,28 +153,66 @@ def test_serve_stops_on_a_bad_setting_with_one_line_and_exit_2(
 
 
 def test_serve_runs_the_app_factory_in_each_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     calls: list[tuple[object, dict[str, object]]] = []
-    monkeypatch.setattr("uvicorn.run", lambda app, **options: calls.append((app, options)))
+    folders: list[str | None] = []
+
+    def run(app: object, **options: object) -> None:
+        calls.append((app, options))
+        folders.append(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+        if folders[-1]:
+            assert Path(folders[-1]).is_dir()
+
+    monkeypatch.setattr("uvicorn.run", run)
     argv = ["serve", "--workers", "3", "--log-level", "warning", "--graceful-timeout", "4"]
     assert main(argv) == 0
     assert main(["serve", "--port", "8001"]) == 0
     (factory, several), (app, one) = calls
     assert factory == APP_FACTORY
+    several_logs = several.pop("log_config")
     assert several == {
         "host": "127.0.0.1",
         "port": 8000,
         "log_level": "warning",
         "timeout_graceful_shutdown": 4.0,
+        "access_log": False,  # the app writes the access line
         "factory": True,
         "workers": 3,
     }
+    assert isinstance(several_logs, dict)
+    assert several_logs["loggers"]["spacerace.access"]["level"] == 30
     assert callable(app)
+    one_logs = one.pop("log_config")
     assert one == {
         "host": "127.0.0.1",
         "port": 8001,
         "log_level": "info",
         "timeout_graceful_shutdown": 10.0,
+        "access_log": False,
     }
+    assert isinstance(one_logs, dict)
+    assert one_logs["loggers"]["spacerace.access"]["level"] == 20
+    # Several workers share their metrics through a fresh folder, gone after the run;
+    # one worker keeps them in memory.
+    shared, alone = folders
+    assert shared is not None
+    assert Path(shared).name.startswith("spacerace-metrics-")
+    assert not Path(shared).exists()
+    assert alone is None
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+
+
+def test_serve_keeps_a_metrics_folder_that_is_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    seen: list[str | None] = []
+    monkeypatch.setattr(
+        "uvicorn.run", lambda app, **options: seen.append(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    )
+    assert main(["serve", "--workers", "2"]) == 0
+    assert seen == [str(tmp_path)]
+    assert tmp_path.is_dir()
     module, name = APP_FACTORY.split(":")
     assert getattr(importlib.import_module(module), name) is create_app
 

@@ -34,8 +34,8 @@ def _client(
         app = create_app(
             settings,
             GateSettings(executor=executor),
-            options.pop("http", HTTPSettings()),
-            options.pop("protocols", ProtocolSettings()),
+            http_settings=options.pop("http", HTTPSettings()),
+            protocol_settings=options.pop("protocols", ProtocolSettings()),
         )
         with TestClient(app) as client:
             yield client

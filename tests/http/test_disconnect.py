@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import orjson
 import pytest
@@ -33,8 +34,8 @@ def server(monkeypatch: pytest.MonkeyPatch, executor: str) -> Iterator[tuple[int
     stores: list[SlowStore] = []
     opened = app_module.open_store
 
-    def slow(settings: Settings) -> SlowStore:
-        stores.append(SlowStore(opened(settings), 30))
+    def slow(settings: Settings, *observers: Any) -> SlowStore:
+        stores.append(SlowStore(opened(settings, *observers), 30))
         return stores[-1]
 
     monkeypatch.setattr(app_module, "open_store", slow)

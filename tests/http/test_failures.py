@@ -85,7 +85,9 @@ class Broken:
 @pytest.fixture
 def broken(monkeypatch: pytest.MonkeyPatch, executor: str) -> Iterator[TestClient]:
     opened = app_module.open_store
-    monkeypatch.setattr(app_module, "open_store", lambda settings: Broken(opened(settings)))
+    monkeypatch.setattr(
+        app_module, "open_store", lambda settings, *observers: Broken(opened(settings, *observers))
+    )
     with TestClient(create_app(Settings(), GateSettings(executor=executor))) as client:
         yield client
 
@@ -119,7 +121,11 @@ def test_readiness_hides_an_unexpected_failure(broken: TestClient) -> None:
 
 def test_past_the_deadline_is_503_over_http(monkeypatch: pytest.MonkeyPatch, executor: str) -> None:
     opened = app_module.open_store
-    monkeypatch.setattr(app_module, "open_store", lambda settings: SlowStore(opened(settings), 5))
+    monkeypatch.setattr(
+        app_module,
+        "open_store",
+        lambda settings, *observers: SlowStore(opened(settings, *observers), 5),
+    )
     limits = LimitSettings().but(request_timeout_ms=100)
     with TestClient(
         create_app(Settings(), GateSettings(executor=executor, limits=limits))

@@ -117,7 +117,7 @@ def test_a_malformed_persisted_query_is_a_bad_request(
 
 def test_an_invalid_document_is_not_registered(run: Callable[..., Run]) -> None:
     send = run()
-    invalid = "{ mission { nope } }"
+    invalid = '{ mission(slug: "voskhod-2") { nope } }'
     assert code(send(Request(invalid, extensions=apq(sha256(invalid))))) == (
         "GRAPHQL_VALIDATION_FAILED"
     )
