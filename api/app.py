@@ -22,10 +22,11 @@ from starlette.routing import Route
 from spacerace.api import graphiql, logs
 from spacerace.api.cors import CORSMiddleware
 from spacerace.api.disconnect import CancelOnDisconnect
-from spacerace.api.graphql import GraphQLEndpoint, error_response
+from spacerace.api.graphql import GraphQLEndpoint
 from spacerace.api.limits import BodyLimit
 from spacerace.api.metrics import Metrics, MetricsEndpoint
 from spacerace.api.observe import Observe, ObserveSettings
+from spacerace.api.responses import error_response
 from spacerace.api.sdl import SDLEndpoint
 from spacerace.api.settings import HTTPSettings
 from spacerace.api.tracing import Tracing

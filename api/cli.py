@@ -173,9 +173,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from spacerace.api.app import create_app
     from spacerace.api.metrics import MULTIPROC_ENV
     from spacerace.api.observe import ObserveSettings
+    from spacerace.api.settings import HTTPSettings
+    from spacerace.schema.gate import GateSettings
+    from spacerace.schema.protocols import ProtocolSettings
 
+    # Every setting, checked before anything starts (each worker reads them again).
     try:
         observe = ObserveSettings.from_env()
+        gate_settings = GateSettings.from_env()
+        http_settings = HTTPSettings.from_env()
+        protocol_settings = ProtocolSettings.from_env()
     except SettingsError as error:
         print(f"spacerace: {error}", file=sys.stderr)
         return 2
@@ -194,7 +201,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         "access_log": False,
     }
     if workers == 1:
-        uvicorn.run(create_app(settings, observe=observe), **options)
+        app = create_app(
+            settings,
+            gate_settings,
+            http_settings=http_settings,
+            protocol_settings=protocol_settings,
+            observe=observe,
+        )
+        uvicorn.run(app, **options)
         return 0
     missing = [name for name in ("uvloop", "httptools") if not _importable(name)]
     if missing:

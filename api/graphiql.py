@@ -22,8 +22,11 @@ from importlib.resources import files
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
+
+from spacerace.api.responses import error_response
+from spacerace.schema import errors
 
 _HERE = Path(str(files("spacerace.api")))
 MANIFEST = _HERE / "graphiql-assets.json"
@@ -204,7 +207,9 @@ async def asset(request: Request) -> Response:
     name = request.path_params["path"]
     path = _served().get(name)
     if path is None:
-        return PlainTextResponse("not found", status_code=404)
+        return error_response(
+            404, "GraphiQL has no such file; GraphQL is at /graphql.", errors.NOT_FOUND
+        )
     cache = "no-cache" if path == START_SCRIPT else "public, max-age=31536000, immutable"
     return FileResponse(path, headers={"cache-control": cache, "x-content-type-options": "nosniff"})
 

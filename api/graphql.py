@@ -39,6 +39,7 @@ from starlette.types import Receive, Scope, Send
 from spacerace.api import graphiql, observe
 from spacerace.api.compression import compress_async
 from spacerace.api.negotiation import GRAPHQL_RESPONSE, JSON, encoding, media_type
+from spacerace.api.responses import error_response
 from spacerace.api.settings import HTTPSettings
 from spacerace.schema import errors
 from spacerace.schema.errors import code_of
@@ -155,19 +156,6 @@ class GraphQLEndpoint:
             body = compressed
             headers["content-encoding"] = chosen
         return Response(body, status_code=status, media_type=media, headers=headers)
-
-
-def error_response(
-    status: int,
-    message: str,
-    code: str,
-    media: str = JSON,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    """A GraphQL JSON error that never reached execution: no `data` key."""
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    out = {"cache-control": "no-store", **(headers or {})}
-    return Response(orjson.dumps(body), status_code=status, media_type=media, headers=out)
 
 
 def headless(response: Response, method: str) -> Response:

@@ -9,8 +9,9 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from spacerace.api.compression import compress
-from spacerace.api.graphql import error_response, headless, if_none_match
+from spacerace.api.graphql import headless, if_none_match
 from spacerace.api.negotiation import encoding
+from spacerace.api.responses import error_response
 from spacerace.api.settings import HTTPSettings
 from spacerace.schema import errors
 

@@ -73,6 +73,8 @@ schema = Schema(
 )
 bind(schema)
 federation.publish(schema._schema, schema.as_str())
-schema.gate = Gate(schema._schema, GateSettings.from_env(), Protocols(ProtocolSettings.from_env()))
+# The defaults, not the environment: importing the schema reads no setting (the app
+# builds its own gate from the environment, and the CLI checks every setting first).
+schema.gate = Gate(schema._schema, GateSettings(), Protocols(ProtocolSettings()))
 
 __all__ = ["Schema", "bind", "schema"]

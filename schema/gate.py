@@ -37,7 +37,7 @@ from spacerace.schema.answers import Encoded, Tag, answer_tag, operation_digest
 from spacerace.schema.context import Context
 from spacerace.schema.errors import code_of, coded
 from spacerace.schema.limits import Cost, Limits, LimitSettings, SettingsError, Verdict
-from spacerace.schema.protocols import Protocols
+from spacerace.schema.protocols import Protocols, non_negative_int
 from spacerace.store.connection import StoreUnavailable
 from spacerace.store.reads import Reader
 
@@ -67,7 +67,13 @@ class GateSettings:
             raise SettingsError(
                 f"SPACERACE_EXECUTOR must be one of {', '.join(EXECUTORS)}, got {executor!r}"
             )
-        return cls(executor=executor, limits=LimitSettings.from_env(env))
+        return cls(
+            executor=executor,
+            document_cache_bytes=non_negative_int(
+                env, "SPACERACE_DOCUMENT_CACHE_BYTES", cls.document_cache_bytes
+            ),
+            limits=LimitSettings.from_env(env),
+        )
 
 
 @dataclass

@@ -73,6 +73,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from spacerace.schema import fields as kinds
 from spacerace.schema.fields import spec_of
+from spacerace.store import settings as store_settings
 from spacerace.store.aio import Deadline
 from spacerace.store.paging import DEFAULT_PAGE, MAX_PAGE
 
@@ -134,8 +135,9 @@ VARIABLES_DEPTH = 32
 """Variables nested deeper than this are refused as too large, whatever their size."""
 
 
-class SettingsError(ValueError):
-    """A setting holds a value the service cannot run with."""
+SettingsError = store_settings.SettingsError
+"""A setting holds a value the service cannot run with: one class for every
+setting, which the CLI reports as one line with exit status 2."""
 
 
 # -- settings ------------------------------------------------------------------------

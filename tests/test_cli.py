@@ -130,6 +130,17 @@ def test_a_dry_run_on_a_server_names_the_database(
         ("SPACERACE_METRICS_MAX_OPERATIONS", "0"),
         ("SPACERACE_TRACING", "jaeger"),
         ("PROMETHEUS_MULTIPROC_DIR", "/nonexistent/spacerace-metrics"),
+        ("SPACERACE_EXECUTOR", "fastest"),
+        ("SPACERACE_MAX_COST", "abc"),
+        ("SPACERACE_MAX_DEPTH", "-3"),
+        ("SPACERACE_REQUEST_TIMEOUT_MS", "soon"),
+        ("SPACERACE_INTROSPECTION", "maybe"),
+        ("SPACERACE_DOCUMENT_CACHE_BYTES", "lots"),
+        ("SPACERACE_CORS_MAX_AGE", "-1"),
+        ("SPACERACE_COMPRESS_MIN_BYTES", "big"),
+        ("SPACERACE_ANSWER_CACHE_BYTES", "-5"),
+        ("SPACERACE_PERSISTED_QUERY_BYTES", "x"),
+        ("SPACERACE_TRUSTED_DOCUMENTS", "/nonexistent/manifest.json"),
     ],
 )
 def test_serve_stops_on_a_bad_setting_with_one_line_and_exit_2(

@@ -115,8 +115,10 @@ def test_the_app_serves_the_page_with_its_policy_and_the_start_script() -> None:
     assert start.status_code == 200
     assert start.headers["content-type"].startswith("text/javascript")
     assert "createFetcher" in start.text
-    assert missing.status_code == 404  # not pinned: not served
-    assert escape.status_code == 404
+    for refused in (missing, escape):  # not pinned, or outside the folder: not served
+        assert refused.status_code == 404
+        assert refused.headers["content-type"] == "application/json"
+        assert refused.json()["errors"][0]["extensions"] == {"code": "NOT_FOUND"}
 
 
 def test_the_bundled_files_are_the_pinned_ones() -> None:

@@ -617,6 +617,8 @@ def test_settings_from_the_environment() -> None:
     assert settings.suggestions is False
     assert settings.max_tokens == DEFAULTS.max_tokens
     assert GateSettings.from_env({}).limits == DEFAULTS
+    cache = GateSettings.from_env({"SPACERACE_DOCUMENT_CACHE_BYTES": "1_000"})
+    assert cache.document_cache_bytes == 1000
 
 
 @pytest.mark.parametrize(
@@ -625,6 +627,8 @@ def test_settings_from_the_environment() -> None:
         ("SPACERACE_MAX_COST", "lots", "SPACERACE_MAX_COST must be a whole number"),
         ("SPACERACE_MAX_BODY_BYTES", "-1", "SPACERACE_MAX_BODY_BYTES must not be negative"),
         ("SPACERACE_INTROSPECTION", "maybe", "SPACERACE_INTROSPECTION must be true or false"),
+        ("SPACERACE_DOCUMENT_CACHE_BYTES", "-1", "SPACERACE_DOCUMENT_CACHE_BYTES must not be neg"),
+        ("SPACERACE_EXECUTOR", "fast", "SPACERACE_EXECUTOR must be one of compiled, reference"),
     ],
 )
 def test_bad_settings_name_their_variable(variable: str, value: str, says: str) -> None:
