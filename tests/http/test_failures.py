@@ -15,6 +15,7 @@ from spacerace.api.app import create_app
 from spacerace.schema.gate import GateSettings
 from spacerace.schema.limits import LimitSettings
 from spacerace.store.aio import AsyncStore
+from spacerace.store.connection import StoreUnavailable
 from spacerace.store.settings import Settings
 from tests.slow_store import SlowStore
 
@@ -140,3 +141,44 @@ def test_past_the_deadline_is_503_over_http(monkeypatch: pytest.MonkeyPatch, exe
         "setting": "SPACERACE_REQUEST_TIMEOUT_MS",
         "reason": "DEADLINE_EXCEEDED",
     }
+
+
+class GoesDown:
+    """A store that answers until `down` is set, then is unreachable."""
+
+    def __init__(self, inner: AsyncStore) -> None:
+        self.inner = inner
+        self.down = False
+
+    async def find(self, *args: Any, **kwargs: Any) -> Any:
+        if self.down:
+            raise StoreUnavailable("the database did not answer in time")
+        return await self.inner.find(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def test_with_the_database_down_cached_answers_are_still_served(
+    monkeypatch: pytest.MonkeyPatch, executor: str
+) -> None:
+    """An answer already in the answer cache is the answer for the dataset version
+    last seen, and is served; a query not in it is 503 (README, "When things fail")."""
+    stores: list[GoesDown] = []
+    opened = app_module.open_store
+
+    def open_store(settings: Settings, *observers: Any) -> GoesDown:
+        stores.append(GoesDown(opened(settings, *observers)))
+        return stores[-1]
+
+    monkeypatch.setattr(app_module, "open_store", open_store)
+    with TestClient(create_app(Settings(), GateSettings(executor=executor))) as client:
+        before = client.post("/graphql", json={"query": QUERY})
+        assert before.status_code == 200
+        stores[0].down = True
+        cached = client.post("/graphql", json={"query": QUERY})
+        other = client.post("/graphql", json={"query": '{ person(slug: "yuri-gagarin") { name } }'})
+    assert cached.status_code == 200
+    assert cached.content == before.content
+    assert other.status_code == 503
+    assert other.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
