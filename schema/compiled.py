@@ -44,6 +44,7 @@ from graphql.execution.values import VariableValues, get_argument_values
 from spacerace.schema import fields as kinds
 from spacerace.schema.fields import FieldSpec, Page, spec_of, type_spec
 from spacerace.schema.ids import global_id
+from spacerace.schema.selections import applies
 from spacerace.store.documents import Document
 from spacerace.store.layout import Collection
 from spacerace.store.reads import Reader
@@ -203,23 +204,12 @@ class Compiler:
                 key = selection.alias.value if selection.alias else selection.name.value
                 into.setdefault(key, []).append(selection)
             elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                if condition is None or self._applies(condition.name.value, type_):
+                if applies(self.schema, selection, type_):
                     self._collect(type_, selection.selection_set, into)
             elif isinstance(selection, FragmentSpreadNode):
                 fragment = self.fragments[selection.name.value]
-                if self._applies(fragment.type_condition.name.value, type_):
+                if applies(self.schema, fragment, type_):
                     self._collect(type_, fragment.selection_set, into)
-
-    def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
-        if condition == type_.name:
-            return True
-        abstract = self.schema.get_type(condition)
-        return (
-            abstract is not None
-            and is_abstract_type(abstract)
-            and self.schema.is_sub_type(abstract, type_)
-        )
 
 
 def _type_spec_or_none(name: str) -> kinds.TypeSpec | None:

@@ -73,6 +73,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from spacerace.schema import fields as kinds
 from spacerace.schema.fields import spec_of
+from spacerace.schema.selections import applies
 from spacerace.store import settings as store_settings
 from spacerace.store.aio import Deadline
 from spacerace.store.paging import DEFAULT_PAGE, MAX_PAGE
@@ -747,8 +748,7 @@ class _Estimator:
                 key = selection.alias.value if selection.alias else selection.name.value
                 into.setdefault(key, []).append(selection)
             elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                if condition is None or self._applies(condition.name.value, type_):
+                if applies(self.schema, selection, type_):
                     self._collect(type_, selection.selection_set, into, seen)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
@@ -756,18 +756,8 @@ class _Estimator:
                 if fragment is None or name in seen:
                     continue
                 seen.add(name)
-                if self._applies(fragment.type_condition.name.value, type_):
+                if applies(self.schema, fragment, type_):
                     self._collect(type_, fragment.selection_set, into, seen)
-
-    def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
-        if condition == type_.name:
-            return True
-        abstract = self.schema.get_type(condition)
-        return (
-            abstract is not None
-            and is_abstract_type(abstract)
-            and self.schema.is_sub_type(abstract, type_)
-        )
 
 
 def _field_def(schema: GraphQLSchema, owner: GraphQLObjectType, name: str) -> GraphQLField | None:
