@@ -111,6 +111,8 @@ class Row:
     year: int
     mission_title: str
     ascend: str
+    descend: str
+    """The craft the person came back in ("Soyuz 4" for those who launched on Soyuz 5)."""
     hours: float
     total_hours: float
     eva_hours: float
@@ -174,6 +176,7 @@ def _row(line: int, values: list[str]) -> tuple[Row | None, list[tuple[str, str]
         year=number("year_of_mission", int),
         mission_title=data["mission_title"].strip(),
         ascend=data["ascend_shuttle"].strip(),
+        descend=data["descend_shuttle"].strip(),
         hours=number("hours_mission", float),
         total_hours=number("total_hrs_sum", float),
         eva_hours=number("eva_hrs_mission", float),
@@ -244,6 +247,20 @@ def _titles(row: Row) -> list[str]:
     return [t for t in dict.fromkeys(fold(t) for t in found) if t]
 
 
+def _descent(row: Row) -> list[str]:
+    """The names of the craft the person came back in, when it is not the one they
+    went up in."""
+    if fold(row.descend) == fold(row.ascend):
+        return []
+    return [t for t in dict.fromkeys(fold(t) for t in (row.descend,)) if t]
+
+
+def _in_orbit_together(one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """Whether two flights' days overlap (ISO dates compare as text)."""
+    days = [str(m.get(k)) for m in (one, other) for k in ("launchDate", "landingDate")]
+    return days[0] <= days[3] and days[2] <= days[1]
+
+
 def _mission_names(mission: Mapping[str, Any]) -> set[str]:
     names = [mission.get("name"), mission.get("nativeName"), *(mission.get("aliases") or [])]
     found = {fold(n) for n in names if isinstance(n, str)}
@@ -287,11 +304,14 @@ def eva_disagrees(dataset_hours: float, stated: Stated) -> bool:
     return abs(minutes - claimed) > max(5.0, 0.25 * claimed)
 
 
-def flight_window(mission: Mapping[str, Any]) -> tuple[float, float] | None:
-    """The hours a flight can have lasted given its launch and landing days."""
+def flight_window(
+    mission: Mapping[str, Any], came_back_in: Mapping[str, Any] | None = None
+) -> tuple[float, float] | None:
+    """The hours a flight can have lasted given its launch day and the landing day of
+    the craft the person came back in (another mission's, after a crew transfer)."""
     try:
         launched = date.fromisoformat(str(mission.get("launchDate")))
-        landed = date.fromisoformat(str(mission.get("landingDate")))
+        landed = date.fromisoformat(str((came_back_in or mission).get("landingDate")))
     except ValueError:
         return None
     days = (landed - launched).days
@@ -426,7 +446,12 @@ def reconcile(rows: Sequence[Row], curated: Curated) -> Reconciliation:
             continue
         result.seats[key] = row
         number_of[row.number] = seat
-        _compare(result, row, mission, persons[seat])
+        came_back_in = next(
+            (found[0] for t in _descent(row) if len(found := by_title.get(t, [])) == 1), None
+        )
+        if came_back_in is not None and not _in_orbit_together(mission, came_back_in):
+            came_back_in = None  # not a transfer: the dataset's descent craft is a slip
+        _compare(result, row, mission, persons[seat], came_back_in)
 
     for row in rows:
         if row.number in number_of:
@@ -466,7 +491,11 @@ def _why_missing(
 
 
 def _compare(
-    result: Reconciliation, row: Row, mission: Mapping[str, Any], person: Mapping[str, Any]
+    result: Reconciliation,
+    row: Row,
+    mission: Mapping[str, Any],
+    person: Mapping[str, Any],
+    came_back_in: Mapping[str, Any] | None = None,
 ) -> None:
     slug, who = mission["_id"], person["_id"]
     sources = mission.get("sources") or []
@@ -476,9 +505,12 @@ def _compare(
         result.disagreements.append(
             f"{slug}: launch year {row.year} (dataset) against {year} (curated launchDate)"
         )
-    window = flight_window(mission)
+    window = flight_window(mission, came_back_in)
     if window is not None and not window[0] <= row.hours <= window[1]:
-        dates = f"launched {mission['launchDate']}, landed {mission['landingDate']}"
+        back = came_back_in or mission
+        dates = f"launched {mission['launchDate']}, landed {back['landingDate']}"
+        if back is not mission:
+            dates += f" in {back['_id']}"
         result.both(
             result.mission_claims, slug, f"flight-hours-{who}", f"{row.hours:g} h", dates, sources
         )

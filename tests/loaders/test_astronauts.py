@@ -236,3 +236,24 @@ def test_the_real_dataset_matches_or_explains_every_curated_seat(
     assert {c["value"] for c in hours["voskhod-2"]["claims"]} == {"0.73 h", "about 12 minutes"}
     assert live(db, "person_hours").find_one({"_id": "john-glenn"})["careerHours"] > 200
     print("\n".join(notes))
+
+
+def test_a_crew_transfer_is_timed_to_the_craft_it_landed_in(tmp_path: Path) -> None:
+    """Yeliseyev went up in Soyuz 5 (15 January 1969) and came down in Soyuz 4 (17
+    January): 47 hours fits his flight, not Soyuz 5's own landing on the 18th. Without
+    the transfer the same hours disagree with the curated dates."""
+    seat = (36, "Yeliseyev, Aleksei", "ЕЛИСЕЕВ Алексей Станиславович", 1934, 1969,
+            "Soyuz 5/4", "Soyuz 5", 47.0, 214.33, 0.62, 0.62)  # fmt: skip
+
+    def notes(descend: str) -> str:
+        path = write_csv(tmp_path / f"{descend}.csv", [seat])
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Soyuz 5,Soyuz 5,Soyuz 5", f"Soyuz 5,Soyuz 5,{descend}"))
+        report = load(_empty(), [str(BUNDLED_SEEDS), str(path)], dry_run=True)
+        return "\n".join(report.notes)
+
+    transferred = notes("Soyuz 4")
+    assert "matched: 1 rows to 1 of 121 curated crew seats" in transferred
+    assert "disagreements (both values kept as claims): 0" in transferred
+    stayed = notes("Soyuz 5")
+    assert "soyuz-5 / aleksei-yeliseyev: 47 h in flight (dataset) does not fit" in stayed
