@@ -12,7 +12,8 @@ from typing import Any
 
 from spacerace.loaders.records import Record
 from spacerace.store import documents
-from spacerace.store.documents import Document, Finding
+from spacerace.store.connection import Document
+from spacerace.store.documents import Finding
 from spacerace.store.layout import BY_NAME
 
 SourceIndex = Mapping[str, Mapping[str, Any]]

@@ -16,8 +16,7 @@ from spacerace.loaders.problems import LoadError, Problem
 from spacerace.loaders.records import COLLECTIONS, Loader, Part, RawDataset, SourceDefinition
 from spacerace.loaders.seeds import SeedLoader
 from spacerace.store import writer
-from spacerace.store.connection import StoreDatabase
-from spacerace.store.documents import Document
+from spacerace.store.connection import Document, StoreDatabase
 from spacerace.store.generations import live
 from spacerace.store.layout import BY_NAME, SEEDS, of_sources
 from spacerace.store.rules import SOURCE, Rules

@@ -45,7 +45,7 @@ from spacerace.schema import fields as kinds
 from spacerace.schema.fields import FieldSpec, Page, spec_of, type_spec
 from spacerace.schema.ids import global_id
 from spacerace.schema.selections import applies
-from spacerace.store.documents import Document
+from spacerace.store.connection import Document
 from spacerace.store.layout import Collection
 from spacerace.store.reads import Reader
 

@@ -9,7 +9,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
-from spacerace.store.documents import Document
+from spacerace.store.connection import Document
 from spacerace.store.filters import Where
 from spacerace.store.layout import Collection
 from spacerace.store.paging import Order

@@ -38,7 +38,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 
 from spacerace.schema.errors import bad_input
 from spacerace.schema.ids import global_id
-from spacerace.store.documents import Document
+from spacerace.store.connection import Document
 from spacerace.store.filters import Where
 from spacerace.store.layout import Collection
 from spacerace.store.paging import (

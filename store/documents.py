@@ -15,11 +15,11 @@ from typing import Any
 import orjson
 
 from spacerace.store import paths
+from spacerace.store.connection import Document
 from spacerace.store.dates import span, utc_time
 from spacerace.store.layout import UNKNOWN_DATE, Collection
 from spacerace.store.text import fold, slugify
 
-Document = dict[str, Any]
 Finding = tuple[str, str]
 """(field path, message)"""
 

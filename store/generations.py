@@ -46,7 +46,7 @@ from typing import Any
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-Document = dict[str, Any]
+from spacerace.store.connection import Document
 
 META, DATASET, LOAD = "meta", "dataset", "load"
 """The collection of bookkeeping documents, the pointer's `_id`, the lease's `_id`."""

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from spacerace.store.aio import AsyncStore
+from spacerace.store.connection import Document
 from spacerace.store.dataset import UNKNOWN, Snapshot
-from spacerace.store.documents import ALWAYS, HIDDEN, Document
+from spacerace.store.documents import ALWAYS, HIDDEN
 from spacerace.store.filters import Where
 from spacerace.store.layout import BY_NAME, KINDS, Collection
 from spacerace.store.paging import Order, after
@@ -38,7 +39,7 @@ def projection(fields: Fields, *also: str) -> dict[str, int]:
 
 
 @dataclass
-class Page:
+class DocumentPage:
     """One page of a keyset-paginated list."""
 
     documents: list[Document]
@@ -93,7 +94,7 @@ class Reader:
         first: int,
         cursor: str | None,
         fields: Fields = None,
-    ) -> Page:
+    ) -> DocumentPage:
         """A page of the documents that match, in `order`, after `cursor`."""
         await self.resolve()
         query = where.query
@@ -106,7 +107,7 @@ class Reader:
             sort=order.sort,
             limit=first + 1,
         )
-        return Page(found[:first], has_next=len(found) > first)
+        return DocumentPage(found[:first], has_next=len(found) > first)
 
     async def count(self, where: Where) -> int:
         await self.resolve()
