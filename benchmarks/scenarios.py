@@ -830,7 +830,7 @@ def version_check(uri: str, database: str, runs: int) -> Row:
         "(cost: smaller is better)",
         None,
         [
-            "7: the tag is computed once per request that reaches execution (a digest of "
+            "8: the tag is computed once per request that reaches execution (a digest of "
             "the dataset version, the operation's cached digest and the coerced "
             "variables); the small-query times are in process on the embedded store with "
             "the answer cache off, so both execute. The DatasetWatch's own read is one "
