@@ -19,7 +19,6 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -34,7 +33,7 @@ import orjson
 from benchmarks.hostile import PROBES, PRODUCTION, Probe, send
 from benchmarks.http_load import load, post
 from benchmarks.queries import SMALL, TREE
-from benchmarks.scenarios import Row, _free_port, _wait_http
+from benchmarks.scenarios import Row, _free_port, uvicorn
 from spacerace.schema.limits import ENVIRONMENT, LimitSettings
 
 ALL_OFF = {
@@ -130,34 +129,9 @@ def _lua(text: str) -> str:
 def serve(uri: str, in_batch: int, env: dict[str, str] | None = None) -> Iterator[Server]:
     """The API under uvicorn on `uri`."""
     port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "spacerace.api.app:create_app",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env={
-            **os.environ,
-            "MONGODB_URI": uri,
-            "MONGODB_IN_BATCH": str(in_batch),
-            # The app's access line (rows 12-13 measure it); off here, as uvicorn's is.
-            "SPACERACE_ACCESS_LOG": "false",
-            **(env or {}),
-        },
-    )
-    try:
-        _wait_http(port)
+    app = "spacerace.api.app:create_app"
+    with uvicorn(app, port, uri, in_batch, env or {}, factory=True) as server:
         yield Server(port, server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @dataclass(frozen=True)

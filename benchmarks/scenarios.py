@@ -12,7 +12,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,21 +200,14 @@ def same_json(a: bytes, b: bytes) -> bool:
 
 
 @contextmanager
-def serve(uri: str, in_batch: int, **env: str) -> Iterator[int]:
-    """benchmarks.bare_app under uvicorn on a free port (settings from `env`): its port."""
-    port = _free_port()
+def uvicorn(
+    app: str, port: int, uri: str, in_batch: int, env: Mapping[str, str], *, factory: bool = False
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`app` under uvicorn on `port`, reading `uri`, until the block ends."""
+    argv = [sys.executable, "-m", "uvicorn", *(["--factory"] if factory else []), app]
+    argv += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "benchmarks.bare_app:app",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
+        argv,
         env={
             **os.environ,
             "MONGODB_URI": uri,
@@ -226,10 +219,18 @@ def serve(uri: str, in_batch: int, **env: str) -> Iterator[int]:
     )
     try:
         _wait_http(port)
-        yield port
+        yield server
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
+
+
+@contextmanager
+def serve(uri: str, in_batch: int, **env: str) -> Iterator[int]:
+    """benchmarks.bare_app under uvicorn on a free port (settings from `env`): its port."""
+    port = _free_port()
+    with uvicorn("benchmarks.bare_app:app", port, uri, in_batch, env):
+        yield port
 
 
 def graphql_against_bare(
