@@ -367,6 +367,12 @@ def rows(seconds: float, connections: int, runs: int) -> list[Row]:
             connections,
             runs,
         )
+        # A control: two servers with the same settings, measured the same way. Their
+        # ratio is what the method itself resolves on this machine.
+        off_settings = {**executes, "SPACERACE_ACCESS_LOG": "false", "SPACERACE_METRICS": "false"}
+        control = _side_by_side(
+            work, ("off-a", 1, off_settings), ("off-b", 1, off_settings), seconds, connections, runs
+        )
         logged = sum(1 for _ in (work / "on.log").open())
         micro = in_process_costs(work)
     load_after = os.getloadavg()[0]
@@ -375,7 +381,7 @@ def rows(seconds: float, connections: int, runs: int) -> list[Row]:
     ratio, kept = scaling.ratio, observed.ratio
     cost, cpu_cost = 1 - kept, observed.cpu_ratio - 1
     a_run = max(1, round(seconds))
-    shares = [r.others for pair in (scaling, observed) for r in (*pair.a, *pair.b)]
+    shares = [r.others for pair in (scaling, observed, control) for r in (*pair.a, *pair.b)]
     others, worst = statistics.median(shares), max(shares)
     return [
         Row(
@@ -415,7 +421,10 @@ def rows(seconds: float, connections: int, runs: int) -> list[Row]:
                 "of the pairs). In process, per request: "
                 + ", ".join(f"{name} {us:.1f} µs" for name, us in micro.items())
                 + f", against the {off.cpu_ms * 1000:,.0f} µs of server CPU a request takes "
-                "with them off."
+                f"with them off. Control, two servers both off, measured alike: "
+                f"{control.ratio:.2f}× the rate, {control.cpu_ratio:.2f}× the CPU time a "
+                "request: a cost smaller than the control's distance from 1 is not resolved "
+                "end to end here."
             ],
         ),
     ]
