@@ -250,9 +250,8 @@ def _titles(row: Row) -> list[str]:
 def _descent(row: Row) -> list[str]:
     """The names of the craft the person came back in, when it is not the one they
     went up in."""
-    if fold(row.descend) == fold(row.ascend):
-        return []
-    return [t for t in dict.fromkeys(fold(t) for t in (row.descend,)) if t]
+    descend = fold(row.descend)
+    return [descend] if descend and descend != fold(row.ascend) else []
 
 
 def _in_orbit_together(one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:

@@ -39,9 +39,8 @@ from spacerace.store import settings as store_settings
 MiB = 1024 * 1024
 
 
-class SettingsError(store_settings.SettingsError):
-    """A protocol or HTTP setting holds a value the service cannot run with (a kind of
-    the store's SettingsError, so whatever reports those reports these)."""
+SettingsError = store_settings.SettingsError
+"""The one class for a setting the service cannot run with (see store/settings.py)."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ Only this package imports the driver; the observers live in `api/`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -54,9 +55,11 @@ def command_label(name: str) -> str:
     return name if name in COMMANDS else "other"
 
 
+@functools.lru_cache(maxsize=256)
 def logical(collection: str) -> str:
     """The collection as the product names it: `missions` for any generation of it
-    (`missions__g7`), so that spans keep their names from one load to the next."""
+    (`missions__g7`), so that spans keep their names from one load to the next.
+    Cached: it runs for every database command, on a handful of names."""
     parsed = parse_generation(collection)
     return parsed[0] if parsed else collection
 
